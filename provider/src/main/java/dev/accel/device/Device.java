@@ -1,0 +1,97 @@
+package dev.accel.device;
+
+import dev.accel.core.AesKeyMaterial;
+import dev.accel.core.DigestAlgorithm;
+import dev.accel.core.RsaKeyMaterial;
+import java.util.Optional;
+import javax.crypto.AEADBadTagException;
+
+/**
+ * One opened device (an emulated accelerator, the CPU engine, or a UADK queue set), as the
+ * router sees it. Every operation is synchronous for the caller and bounded by a timeout; any
+ * device-side failure (error completion, queue error, removal, timeout, full queue beyond the
+ * admission budget) is thrown as a {@link DeviceException} so the router can re-run the request in
+ * software. Arguments are validated by the caller against {@link #capabilities()} before the call;
+ * implementations re-validate and throw {@link IllegalArgumentException} rather than pass bad
+ * input to native code.
+ *
+ * <p>Implementations are thread-safe: many JCA instances share one device.
+ */
+public interface Device extends AutoCloseable {
+
+  /** Device name as the shim reports it, e.g. {@code emu0}, {@code cpu0}. */
+  String name();
+
+  /** Backend: {@code emu}, {@code cpu} or {@code uadk}. */
+  String backend();
+
+  DeviceCapabilities capabilities();
+
+  /** Current health (one cheap downcall). */
+  DeviceHealth health();
+
+  /**
+   * AES-GCM seal (NIST SP 800-38D): writes {@code inLen} bytes of ciphertext followed by the
+   * {@code tagLenBytes}-byte tag at {@code out[outOff..]}; returns {@code inLen + tagLenBytes}.
+   * {@code out} may overlap {@code in}: the result is copied out only after the device finished.
+   */
+  int gcmSeal(
+      AesKeyMaterial key,
+      byte[] iv,
+      int tagLenBytes,
+      byte[] aad,
+      int aadOff,
+      int aadLen,
+      byte[] in,
+      int inOff,
+      int inLen,
+      byte[] out,
+      int outOff,
+      long timeoutNanos)
+      throws DeviceException;
+
+  /**
+   * AES-GCM open: {@code in[inOff..inOff+inLen)} is ciphertext followed by the tag. Writes the
+   * plaintext ({@code inLen - tagLenBytes} bytes) only when the tag verifies; otherwise throws
+   * {@link AEADBadTagException} and leaves {@code out} untouched.
+   */
+  int gcmOpen(
+      AesKeyMaterial key,
+      byte[] iv,
+      int tagLenBytes,
+      byte[] aad,
+      int aadOff,
+      int aadLen,
+      byte[] in,
+      int inOff,
+      int inLen,
+      byte[] out,
+      int outOff,
+      long timeoutNanos)
+      throws DeviceException, AEADBadTagException;
+
+  /** One-shot digest of {@code in[off..off+len)} into {@code out[outOff..]}. */
+  void digest(
+      DigestAlgorithm alg, byte[] in, int off, int len, byte[] out, int outOff, long timeoutNanos)
+      throws DeviceException;
+
+  /**
+   * Raw RSA private-key operation with the CRT parts of {@code key} (RFC 8017 5.1.2 / 5.2.1, no
+   * padding). {@code input} is exactly {@code key.modulusBytes()} long and less than the modulus;
+   * the result is {@code key.modulusBytes()} long. The caller verifies signatures computed here
+   * before releasing them (a faulty CRT result leaks the key).
+   */
+  byte[] rsaPrivateCrt(RsaKeyMaterial key, byte[] input, long timeoutNanos) throws DeviceException;
+
+  /** Raw RSA public-key operation (RFC 8017 5.1.1 / 5.2.2). Same length rules. */
+  byte[] rsaPublic(RsaKeyMaterial key, byte[] input, long timeoutNanos) throws DeviceException;
+
+  /** Fault injection and profile control, present only on the emulated device. */
+  default Optional<EmulatorControl> emulator() {
+    return Optional.empty();
+  }
+
+  /** Destroys queues and sessions and closes the device. */
+  @Override
+  void close();
+}

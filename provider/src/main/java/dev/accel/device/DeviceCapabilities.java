@@ -1,0 +1,90 @@
+package dev.accel.device;
+
+import dev.accel.core.DigestAlgorithm;
+
+/**
+ * What a device accepts (mirrors {@code struct accel_caps} in accel_shim.h). The router sends any
+ * request outside these limits to software without touching the device.
+ *
+ * @param opsMask bit {@code 1 << opcode} per supported shim opcode
+ * @param aesKeyMask bit0: 16-byte keys, bit1: 24, bit2: 32
+ * @param rsaBitsMask bit0: 1024, bit1: 2048, bit2: 3072, bit3: 4096 (when not {@code rsaAnySize})
+ */
+public record DeviceCapabilities(
+    String backend,
+    String name,
+    String driver,
+    int opsMask,
+    int aesKeyMask,
+    int gcmIvMinBytes,
+    int gcmIvMaxBytes,
+    int gcmTagMinBytes,
+    int gcmTagMaxBytes,
+    int gcmOpenTagMinBytes,
+    long gcmAadMaxBytes,
+    long gcmDataMaxBytes,
+    boolean gcmEmptyPayloadOk,
+    int rsaBitsMask,
+    boolean rsaAnySize,
+    int rsaMinBits,
+    int rsaMaxBits,
+    int queueDepthMax,
+    int queuesMax,
+    int engines,
+    long digestDataMaxBytes,
+    String profile) {
+
+  public static final int OP_GCM_SEAL = 1;
+  public static final int OP_GCM_OPEN = 2;
+  public static final int OP_RSA_PRIV_CRT = 7;
+  public static final int OP_RSA_PUB = 8;
+
+  public boolean supportsOp(int opcode) {
+    return opcode > 0 && opcode < 32 && (opsMask & (1 << opcode)) != 0;
+  }
+
+  /** AES-GCM request shape check; {@code dataLen} is the payload without the tag. */
+  public boolean supportsGcm(
+      int keyLenBytes, int ivLenBytes, int tagLenBytes, long aadLen, long dataLen, boolean decrypt) {
+    if (!supportsOp(decrypt ? OP_GCM_OPEN : OP_GCM_SEAL)) {
+      return false;
+    }
+    int keyBit =
+        switch (keyLenBytes) {
+          case 16 -> 1;
+          case 24 -> 2;
+          case 32 -> 4;
+          default -> 0;
+        };
+    return (aesKeyMask & keyBit) != 0
+        && ivLenBytes >= gcmIvMinBytes
+        && ivLenBytes <= gcmIvMaxBytes
+        && tagLenBytes >= (decrypt ? Math.max(gcmTagMinBytes, gcmOpenTagMinBytes) : gcmTagMinBytes)
+        && tagLenBytes <= gcmTagMaxBytes
+        && aadLen <= gcmAadMaxBytes
+        && dataLen + aadLen <= gcmDataMaxBytes
+        && (dataLen > 0 || gcmEmptyPayloadOk);
+  }
+
+  public boolean supportsDigest(DigestAlgorithm alg, long len) {
+    return alg.deviceOpcode() != 0 && supportsOp(alg.deviceOpcode()) && len <= digestDataMaxBytes;
+  }
+
+  public boolean supportsRsa(int modulusBits, boolean privateCrt) {
+    if (!supportsOp(privateCrt ? OP_RSA_PRIV_CRT : OP_RSA_PUB)) {
+      return false;
+    }
+    if (rsaAnySize) {
+      return modulusBits >= rsaMinBits && modulusBits <= rsaMaxBits && modulusBits % 8 == 0;
+    }
+    int bit =
+        switch (modulusBits) {
+          case 1024 -> 1;
+          case 2048 -> 2;
+          case 3072 -> 4;
+          case 4096 -> 8;
+          default -> 0;
+        };
+    return (rsaBitsMask & bit) != 0;
+  }
+}
