@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * backend_emu.c - the emulated accelerator (DEVICE-MODEL.md, "The emulated
+ * device must model").
+ *
+ * N engine threads per device serve the SQs of all its queues round-robin
+ * (a queue with work sits on the device's ready list; the doorbell puts it
+ * there). Each engine computes the real result with the libcrypto kernels
+ * and posts the completion into the queue's CQ, so completions from several
+ * engines arrive out of order and carry only the user tag.
+ *
+ * Device time per request = max(profile latency, real compute time): the
+ * engine sleeps only the remainder. A DELAY fault adds to it; with two or
+ * more engines, delaying one request is the deterministic way for a test to
+ * make a later request complete first (the reorder knob).
+ *
+ * Faults and what happens to requests already in flight:
+ *   QUEUE_ERROR  the queue's status word flips; its requests never complete
+ *                (engines stop serving it; results being computed are dropped)
+ *   RESET        requests picked or finishing while resetting complete ECANCELED
+ *   REMOVE/ISOLATE/FORK  like QUEUE_ERROR for every queue of the device: in-flight
+ *                requests never complete (the queue memory is gone); every call
+ *                answers ENODEV; accel_queue_destroy/accel_dev_close still free
+ *   LOST_COMPLETION  the completion is dropped; inflight is still decremented
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define EMU_SPIN_NS 30000u	/* below this, spin rather than sleep */
+#define EMU_DOORBELL_NS 700u	/* MMIO doorbell write on the QM: ~0.5-1 us */
+
+void shim_emu_caps(struct accel_caps *c, const struct accel_dev_config *cfg)
+{
+	static const uint32_t default_engines[] = { 2, 4, 8 };	/* fast, sec-920, hpre-920 */
+
+	c->backend = ACCEL_BACKEND_EMU;
+	for (uint32_t op = 1; op <= ACCEL_OP_MAX; op++)
+		c->ops_mask |= ACCEL_OP_BIT(op);
+	c->aes_key_mask = 7;
+	c->gcm_iv_min = 1;	/* computes with libcrypto, so any IV length works */
+	c->gcm_iv_max = 128;		/* libcrypto 3 limit (GCM_IV_MAX_SIZE) */
+	c->gcm_tag_min = 12;
+	c->gcm_tag_max = 16;
+	c->gcm_open_tag_min = 12;
+	c->gcm_aad_max = 1u << 20;
+	c->gcm_data_max = (16u << 20) - 512;	/* SEC2: input + AAD <= 16 MiB - 512 */
+	c->gcm_flags = ACCEL_GCM_EMPTY_OK;
+	c->rsa_bits_mask = 0xf;
+	c->rsa_min_bits = 512;
+	c->rsa_max_bits = 4096;
+	c->rsa_flags = ACCEL_RSA_ANY_SIZE;
+	c->queue_depth_max = 1024;	/* QM: depth 1024, usable 1023 */
+	c->queues_max = cfg->max_queues ? cfg->max_queues : 256;	/* a PF has 256 queues */
+	c->engines = cfg->engines ? cfg->engines : default_engines[cfg->profile];
+	c->digest_data_max = (16u << 20) - 512;
+	c->profile = cfg->profile;
+}
+
+/* ---- ready list (dev->lock held) ---- */
+
+static void ready_push(struct accel_dev *dev, struct accel_queue *q)
+{
+	if (q->on_ready)
+		return;
+	q->on_ready = true;
+	q->ready_next = NULL;
+	if (dev->ready_tail)
+		dev->ready_tail->ready_next = q;
+	else
+		dev->ready_head = q;
+	dev->ready_tail = q;
+}
+
+static struct accel_queue *ready_pop(struct accel_dev *dev)
+{
+	struct accel_queue *q = dev->ready_head;
+
+	if (!q)
+		return NULL;
+	dev->ready_head = q->ready_next;
+	if (!dev->ready_head)
+		dev->ready_tail = NULL;
+	q->on_ready = false;
+	q->ready_next = NULL;
+	return q;
+}
+
+static void ready_remove(struct accel_dev *dev, struct accel_queue *q)
+{
+	struct accel_queue *prev = NULL;
+
+	if (!q->on_ready)
+		return;
+	for (struct accel_queue *p = dev->ready_head; p; prev = p, p = p->ready_next) {
+		if (p != q)
+			continue;
+		if (prev)
+			prev->ready_next = q->ready_next;
+		else
+			dev->ready_head = q->ready_next;
+		if (dev->ready_tail == q)
+			dev->ready_tail = prev;
+		break;
+	}
+	q->on_ready = false;
+	q->ready_next = NULL;
+}
+
+/* ---- timing ---- */
+
+static bool dev_down(struct accel_dev *dev)
+{
+	return atomic_load(&dev->removed) || atomic_load(&dev->isolated) ||
+	       atomic_load(&dev->forked);
+}
+
+/* Profile latency in ns (DEVICE-MODEL.md "Profiles"; calibrate on real hardware). */
+static uint64_t profile_latency_ns(uint32_t profile, const struct shim_sqe *e)
+{
+	double r;
+
+	if (profile == ACCEL_PROFILE_FAST)
+		return 0;
+	switch (e->d.op) {
+	case ACCEL_OP_RSA_PRIV_CRT:
+		r = e->sess->n_bits / 2048.0;	/* modexp cost ~ bits^3 */
+		return (uint64_t)(80000.0 * r * r * r);
+	case ACCEL_OP_RSA_PUB:
+		r = e->sess->n_bits / 2048.0;	/* small e: ~ bits^2 */
+		return (uint64_t)(10000.0 * r * r);
+	default:
+		/* SEC2: ~10 us base + bytes at 2.5 GB/s (0.4 ns/byte) */
+		return 10000 + (e->d.src_len + e->d.aad_len) * 2 / 5;
+	}
+}
+
+static void sleep_until(uint64_t deadline)
+{
+	uint64_t now = shim_now_ns();
+	struct timespec ts;
+
+	if (now >= deadline)
+		return;
+	if (deadline - now < EMU_SPIN_NS) {
+		shim_busy_wait_ns(deadline - now);
+		return;
+	}
+	ts.tv_sec = (time_t)(deadline / 1000000000ull);
+	ts.tv_nsec = (long)(deadline % 1000000000ull);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL))
+		;
+}
+
+/* Stall for a DELAY fault in slices, giving up if the queue is being destroyed. */
+static bool stall(struct accel_dev *dev, struct accel_queue *q, uint64_t us)
+{
+	uint64_t end = shim_now_ns() + us * 1000ull;
+
+	while (shim_now_ns() < end) {
+		uint64_t slice = shim_now_ns() + 1000000ull;
+
+		if (atomic_load(&q->dead) || dev_down(dev))
+			return false;
+		sleep_until(slice < end ? slice : end);
+	}
+	return true;
+}
+
+static uint64_t take(uint64_t *count)
+{
+	if (!*count)
+		return 0;
+	if (*count != SHIM_FOREVER)
+		(*count)--;
+	return 1;
+}
+
+static void corrupt(const struct shim_sqe *e)
+{
+	const struct accel_desc *d = &e->d;
+
+	switch (d->op) {
+	case ACCEL_OP_GCM_SEAL:
+		d->tag[0] ^= 0x01;
+		break;
+	case ACCEL_OP_RSA_PRIV_CRT:	/* Bellcore: one faulty CRT half -> one wrong bit */
+	case ACCEL_OP_RSA_PUB:
+		d->dst[e->sess->n_len / 2] ^= 0x10;
+		break;
+	default:	/* digest, or open with a payload */
+		d->dst[0] ^= 0x80;
+		break;
+	}
+}
+
+static bool corruptible(const struct shim_sqe *e)
+{
+	return e->d.op != ACCEL_OP_GCM_OPEN || e->d.src_len > 0;
+}
+
+/* ---- engines ---- */
+
+struct job {
+	struct shim_sqe e;
+	struct accel_queue *q;
+	uint64_t epoch;		/* dev->reset_epoch at pick: a reset in between cancels */
+	uint64_t delay_us;
+	uint32_t profile;
+	uint32_t detail;
+	bool eio, cancel;
+};
+
+/* Runs outside dev->lock. Returns the status; false from *post means "abandon". */
+static int run_job(struct accel_dev *dev, struct job *j, uint32_t *out_len, bool *post)
+{
+	uint64_t start;
+	int ret;
+
+	*out_len = 0;
+	*post = true;
+	if (j->cancel)
+		return ACCEL_ECANCELED;
+	if (j->delay_us && !stall(dev, j->q, j->delay_us)) {
+		*post = false;
+		return ACCEL_ECANCELED;
+	}
+	start = shim_now_ns();
+	if (j->eio) {
+		ret = ACCEL_EIO;
+	} else {
+		ret = shim_execute(&j->e.d, j->e.sess, out_len);
+	}
+	sleep_until(start + profile_latency_ns(j->profile, &j->e));
+	return ret;
+}
+
+static void *engine_main(void *arg)
+{
+	struct accel_dev *dev = arg;
+
+	/* a 1 ns timer slack keeps ~10-80 us profile sleeps close to their target */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+	pthread_mutex_lock(&dev->lock);
+	while (!dev->stop) {
+		struct accel_queue *q = ready_pop(dev);
+		struct job j = { 0 };
+		uint32_t out_len;
+		bool post;
+		int ret;
+
+		if (!q) {
+			pthread_cond_wait(&dev->work_cv, &dev->lock);
+			continue;
+		}
+		/* a dead, errored or removed queue is never served: its requests never complete */
+		if (atomic_load(&q->dead) || atomic_load(&q->qerr) || dev_down(dev))
+			continue;
+		if (!shim_sq_pop(&q->sq, &j.e))
+			continue;
+		if (!shim_sq_empty(&q->sq))
+			ready_push(dev, q);	/* round-robin between queues */
+		q->busy++;
+		j.q = q;
+		j.epoch = dev->reset_epoch;
+		j.profile = dev->caps.profile;
+		j.cancel = shim_now_ns() < atomic_load(&dev->reset_until_ns);
+		if (!j.cancel && take(&dev->req_err_count)) {
+			j.eio = true;
+			j.detail = dev->req_err_detail;
+		}
+		if (take(&dev->delay_count))
+			j.delay_us = dev->delay_us;
+		pthread_mutex_unlock(&dev->lock);
+
+		ret = run_job(dev, &j, &out_len, &post);
+
+		pthread_mutex_lock(&dev->lock);
+		if (post && (atomic_load(&q->qerr) || dev_down(dev) || atomic_load(&q->dead)))
+			post = false;	/* the status word flipped while we worked */
+		if (post && ret != ACCEL_ECANCELED &&
+		    (j.epoch != dev->reset_epoch || shim_now_ns() < atomic_load(&dev->reset_until_ns))) {
+			ret = ACCEL_ECANCELED;
+			out_len = 0;
+		}
+		if (post && ret == ACCEL_OK && corruptible(&j.e) && take(&dev->corrupt_count))
+			corrupt(&j.e);
+		if (post && take(&dev->lost_count)) {
+			post = false;
+			/* still accounted, so destroy and the budget see it gone */
+			atomic_fetch_sub(&q->inflight, 1);
+		}
+		/* drop the reference before posting: once reaped, the session may be destroyed */
+		if (j.e.sess)
+			atomic_fetch_sub(&j.e.sess->refs, 1);
+		if (post)
+			shim_post(q, j.e.d.user_tag, ret, out_len, j.eio ? j.detail : 0);
+		atomic_fetch_sub(&q->pending, 1);
+		q->busy--;
+		if (atomic_load(&q->dead) || !atomic_load(&q->pending))
+			pthread_cond_broadcast(&dev->idle_cv);	/* destroy may be waiting */
+	}
+	pthread_mutex_unlock(&dev->lock);
+	return NULL;
+}
+
+int shim_emu_open(struct accel_dev *dev)
+{
+	sigset_t all, old;
+	int ret = ACCEL_OK;
+
+	dev->nengines = dev->caps.engines;
+	dev->engines = calloc(dev->nengines, sizeof(*dev->engines));
+	if (!dev->engines)
+		return ACCEL_ENOMEM;
+	/* engines take no signals: those belong to the JVM's threads */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (uint32_t i = 0; i < dev->nengines; i++) {
+		if (pthread_create(&dev->engines[i], NULL, engine_main, dev)) {
+			dev->nengines = i;
+			ret = ACCEL_ENOMEM;
+			break;
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret)
+		shim_emu_close(dev);
+	return ret;
+}
+
+void shim_emu_close(struct accel_dev *dev)
+{
+	pthread_mutex_lock(&dev->lock);
+	dev->stop = true;
+	pthread_cond_broadcast(&dev->work_cv);
+	pthread_mutex_unlock(&dev->lock);
+	for (uint32_t i = 0; i < dev->nengines; i++)
+		pthread_join(dev->engines[i], NULL);
+	free(dev->engines);
+	dev->engines = NULL;
+	dev->nengines = 0;
+}
+
+void shim_emu_doorbell(struct accel_dev *dev, struct accel_queue *q, uint32_t n)
+{
+	uint32_t profile;
+
+	pthread_mutex_lock(&dev->lock);
+	ready_push(dev, q);
+	if (n > 1)
+		pthread_cond_broadcast(&dev->work_cv);
+	else
+		pthread_cond_signal(&dev->work_cv);
+	profile = dev->caps.profile;
+	pthread_mutex_unlock(&dev->lock);
+	if (profile != ACCEL_PROFILE_FAST)
+		shim_busy_wait_ns(EMU_DOORBELL_NS);	/* the cost batching amortises */
+}
+
+void shim_emu_queue_quiesce(struct accel_dev *dev, struct accel_queue *q, uint32_t drain_ms)
+{
+	uint64_t deadline = shim_now_ns() + (uint64_t)drain_ms * 1000000ull;
+	struct timespec ts = { .tv_sec = (time_t)(deadline / 1000000000ull),
+			       .tv_nsec = (long)(deadline % 1000000000ull) };
+
+	pthread_mutex_lock(&dev->lock);
+	while (atomic_load(&q->pending) && !atomic_load(&q->qerr) && !dev_down(dev) &&
+	       shim_now_ns() < deadline)
+		pthread_cond_timedwait(&dev->idle_cv, &dev->lock, &ts);
+	/* cancel the rest: engines skip a dead queue and abandon stalls on it */
+	atomic_store(&q->dead, 1);
+	ready_remove(dev, q);
+	/* engines already working on our requests finish (bounded) before we free anything */
+	while (q->busy)
+		pthread_cond_wait(&dev->idle_cv, &dev->lock);
+	pthread_mutex_unlock(&dev->lock);
+}
+
+int shim_emu_set_profile(struct accel_dev *dev, uint32_t profile)
+{
+	if (profile > ACCEL_PROFILE_HPRE_920)
+		return ACCEL_EINVAL;
+	pthread_mutex_lock(&dev->lock);
+	dev->caps.profile = profile;
+	pthread_mutex_unlock(&dev->lock);
+	return ACCEL_OK;
+}
+
+/* Wake everyone who might be sleeping on a state that just changed. */
+static void wake_all_locked(struct accel_dev *dev)
+{
+	pthread_cond_broadcast(&dev->work_cv);
+	pthread_cond_broadcast(&dev->idle_cv);
+	for (struct accel_queue *q = dev->queues; q; q = q->next) {
+		int fd;
+
+		pthread_mutex_lock(&q->cq_lock);
+		pthread_cond_broadcast(&q->cq_cv);
+		fd = atomic_load(&q->efd);
+		pthread_mutex_unlock(&q->cq_lock);
+		if (fd >= 0)
+			(void)!write(fd, &(uint64_t){ 1 }, sizeof(uint64_t));
+	}
+}
+
+int shim_emu_inject(struct accel_dev *dev, uint32_t fault, uint64_t count, uint64_t param)
+{
+	uint64_t n = count ? count : SHIM_FOREVER;	/* count 0: until cleared */
+
+	if (fault > ACCEL_FAULT_MAX)
+		return ACCEL_EINVAL;
+	pthread_mutex_lock(&dev->lock);
+	switch (fault) {
+	case ACCEL_FAULT_CLEAR:
+		dev->req_err_count = dev->lost_count = dev->corrupt_count = dev->delay_count = 0;
+		atomic_store(&dev->removed, 0);
+		atomic_store(&dev->isolated, 0);
+		atomic_store(&dev->forked, 0);
+		atomic_store(&dev->reset_until_ns, 0);
+		dev->queue_budget = dev->caps.queues_max;
+		/* queues whose SQ held work while the device was down are served again */
+		for (struct accel_queue *q = dev->queues; q; q = q->next)
+			if (!shim_sq_empty(&q->sq) && !atomic_load(&q->dead))
+				ready_push(dev, q);
+		break;
+	case ACCEL_FAULT_REQ_ERROR:
+		dev->req_err_count = n;
+		dev->req_err_detail = (uint32_t)param;
+		break;
+	case ACCEL_FAULT_QUEUE_ERROR:
+		for (struct accel_queue *q = dev->queues; q; q = q->next)
+			atomic_store(&q->qerr, 1);
+		break;
+	case ACCEL_FAULT_LOST_COMPLETION:
+		dev->lost_count = n;
+		break;
+	case ACCEL_FAULT_RESET:
+		dev->reset_epoch++;
+		atomic_store(&dev->reset_until_ns, shim_now_ns() + param * 1000000ull);
+		break;
+	case ACCEL_FAULT_REMOVE:
+		atomic_store(&dev->removed, 1);
+		break;
+	case ACCEL_FAULT_ISOLATE:
+		atomic_store(&dev->isolated, 1);
+		break;
+	case ACCEL_FAULT_QUEUE_BUDGET:
+		dev->queue_budget = param > UINT32_MAX ? UINT32_MAX : (uint32_t)param;
+		break;
+	case ACCEL_FAULT_CORRUPT:
+		dev->corrupt_count = n;
+		break;
+	case ACCEL_FAULT_FORK:
+		atomic_store(&dev->forked, 1);
+		break;
+	case ACCEL_FAULT_DELAY:
+		dev->delay_count = n;
+		dev->delay_us = param;
+		break;
+	}
+	if (fault != ACCEL_FAULT_CLEAR)
+		atomic_fetch_add(&dev->faults_injected, 1);
+	wake_all_locked(dev);
+	pthread_mutex_unlock(&dev->lock);
+	return ACCEL_OK;
+}

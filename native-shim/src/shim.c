@@ -1,0 +1,893 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * shim.c - ABI entry points: version/sizes, probe, device/queue/session
+ * lifetime, the data path shared by every backend, request validation, fork
+ * detection.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/*
+ * Fork detection. A forked child has no queue mappings on UACCE (they are
+ * wiped on fork) and none of our engine threads; any lock may be held by a
+ * thread that does not exist in the child. So every entry point compares
+ * the device's owner pid with the current pid before taking any lock. The
+ * current pid is cached and refreshed by an atfork child handler (glibc's
+ * getpid() is a system call).
+ */
+static atomic_int shim_pid;
+
+static void shim_atfork_child(void)
+{
+	atomic_store(&shim_pid, (int)getpid());
+}
+
+__attribute__((constructor)) static void shim_init(void)
+{
+	atomic_store(&shim_pid, (int)getpid());
+	pthread_atfork(NULL, NULL, shim_atfork_child);
+}
+
+static atomic_uint shim_dev_ids[4];	/* per backend: "emu0", "emu1", ... */
+static _Atomic uint64_t shim_queue_serial;	/* salts session handles per queue */
+
+uint64_t shim_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void shim_busy_wait_ns(uint64_t ns)
+{
+	uint64_t end = shim_now_ns() + ns;
+
+	while (shim_now_ns() < end) {
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#elif defined(__aarch64__)
+		__asm__ volatile("yield");
+#endif
+	}
+}
+
+void shim_copy_reason(char *dst, size_t len, const char *src)
+{
+	if (!dst || !len)
+		return;
+	snprintf(dst, len, "%s", src);
+}
+
+static uint64_t mix64(uint64_t x)	/* splitmix64 finaliser */
+{
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+static void deadline_ts(struct timespec *ts, uint64_t deadline_ns)
+{
+	ts->tv_sec = (time_t)(deadline_ns / 1000000000ull);
+	ts->tv_nsec = (long)(deadline_ns % 1000000000ull);
+}
+
+/* ---- ABI ---- */
+
+ACCEL_API uint32_t accel_abi_version(void)
+{
+	return ACCEL_ABI_VERSION;
+}
+
+ACCEL_API uint32_t accel_abi_sizeof(uint32_t struct_id)
+{
+	switch (struct_id) {
+	case ACCEL_STRUCT_DESC: return sizeof(struct accel_desc);
+	case ACCEL_STRUCT_CQE: return sizeof(struct accel_cqe);
+	case ACCEL_STRUCT_CAPS: return sizeof(struct accel_caps);
+	case ACCEL_STRUCT_HEALTH: return sizeof(struct accel_health);
+	case ACCEL_STRUCT_DEV_CONFIG: return sizeof(struct accel_dev_config);
+	case ACCEL_STRUCT_RSA_KEY: return sizeof(struct accel_rsa_key);
+	case ACCEL_STRUCT_BN: return sizeof(struct accel_bn);
+	default: return 0;
+	}
+}
+
+/* The Java layouts are written against these sizes: fail the build if they move. */
+_Static_assert(sizeof(struct accel_desc) == 96, "accel_desc");
+_Static_assert(sizeof(struct accel_cqe) == 24, "accel_cqe");
+_Static_assert(sizeof(struct accel_caps) == 192, "accel_caps");
+_Static_assert(sizeof(struct accel_health) == 136, "accel_health");
+_Static_assert(sizeof(struct accel_dev_config) == 24, "accel_dev_config");
+_Static_assert(sizeof(struct accel_rsa_key) == 120, "accel_rsa_key");
+_Static_assert(sizeof(struct accel_bn) == 16, "accel_bn");
+
+/* ---- probe ---- */
+
+static int uadk_probe(char *reason, uint32_t reason_len)
+{
+	DIR *d = opendir("/sys/class/uacce");
+	struct dirent *de;
+	int found = 0;
+
+	if (d) {
+		while ((de = readdir(d)))
+			if (!strncmp(de->d_name, "hisi_sec", 8) || !strncmp(de->d_name, "hisi_hpre", 9))
+				found++;
+		closedir(d);
+	}
+	if (!found) {
+		shim_copy_reason(reason, reason_len, "no /sys/class/uacce devices");
+		return ACCEL_ENODEV;
+	}
+	shim_copy_reason(reason, reason_len, "uacce devices present but this shim has no uadk backend");
+	return ACCEL_ENOTSUP;
+}
+
+ACCEL_API int accel_backend_probe(uint32_t backend, char *reason, uint32_t reason_len)
+{
+	int ret;
+
+	switch (backend) {
+	case ACCEL_BACKEND_EMU:
+	case ACCEL_BACKEND_CPU:
+		ret = shim_crypto_load(reason, reason_len);
+		if (!ret)
+			shim_copy_reason(reason, reason_len, "");
+		return ret;
+	case ACCEL_BACKEND_UADK:
+		return uadk_probe(reason, reason_len);
+	default:
+		shim_copy_reason(reason, reason_len, "unknown backend");
+		return ACCEL_ENOTSUP;
+	}
+}
+
+/* ---- handle checks ---- */
+
+static bool dev_forked(const struct accel_dev *dev)
+{
+	return dev->pid != atomic_load_explicit(&shim_pid, memory_order_relaxed) ||
+	       atomic_load(&dev->forked);
+}
+
+static bool dev_gone(const struct accel_dev *dev)
+{
+	return atomic_load(&dev->removed) || atomic_load(&dev->isolated);
+}
+
+/* EINVAL for a bad handle, ENODEV for a forked/removed/isolated device. */
+static int dev_check(const struct accel_dev *dev, bool need_alive)
+{
+	if (!dev || dev->magic != SHIM_DEV_MAGIC)
+		return ACCEL_EINVAL;
+	if (dev_forked(dev))
+		return ACCEL_ENODEV;
+	if (need_alive && dev_gone(dev))
+		return ACCEL_ENODEV;
+	return ACCEL_OK;
+}
+
+static int queue_check(const struct accel_queue *q, bool need_alive)
+{
+	if (!q || q->magic != SHIM_QUEUE_MAGIC)
+		return ACCEL_EINVAL;
+	return dev_check(q->dev, need_alive);
+}
+
+/* ---- devices ---- */
+
+ACCEL_API int accel_dev_open(uint32_t backend, const struct accel_dev_config *cfg,
+			     accel_dev **out)
+{
+	static const struct accel_dev_config zero_cfg;
+	struct accel_dev *dev;
+	pthread_condattr_t ca;
+	int ret;
+
+	if (!out)
+		return ACCEL_EINVAL;
+	*out = NULL;
+	if (!cfg)
+		cfg = &zero_cfg;
+	if (backend == ACCEL_BACKEND_UADK)
+		return uadk_probe(NULL, 0);
+	if (backend != ACCEL_BACKEND_EMU && backend != ACCEL_BACKEND_CPU)
+		return ACCEL_EINVAL;
+	if (cfg->profile > ACCEL_PROFILE_HPRE_920 || cfg->engines > 256)
+		return ACCEL_EINVAL;
+	ret = shim_crypto_load(NULL, 0);
+	if (ret)
+		return ret;
+
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return ACCEL_ENOMEM;
+	dev->backend = backend;
+	dev->pid = atomic_load(&shim_pid);
+	dev->cfg = *cfg;
+	dev->id = atomic_fetch_add(&shim_dev_ids[backend], 1);
+	if (backend == ACCEL_BACKEND_EMU) {
+		shim_emu_caps(&dev->caps, cfg);
+		snprintf(dev->caps.name, sizeof(dev->caps.name), "emu%u", dev->id);
+		snprintf(dev->caps.driver, sizeof(dev->caps.driver), "%s (EVP, emulated engines)",
+			 shim_crypto_version());
+	} else {
+		shim_cpu_caps(&dev->caps);
+		if (cfg->max_queues)
+			dev->caps.queues_max = cfg->max_queues;
+		snprintf(dev->caps.name, sizeof(dev->caps.name), "cpu%u", dev->id);
+		snprintf(dev->caps.driver, sizeof(dev->caps.driver), "%s (EVP, run to completion)",
+			 shim_crypto_version());
+	}
+	dev->queue_budget = dev->caps.queues_max;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_mutex_init(&dev->lock, NULL);
+	pthread_mutex_init(&dev->buf_lock, NULL);
+	pthread_cond_init(&dev->work_cv, &ca);
+	pthread_cond_init(&dev->idle_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	dev->magic = SHIM_DEV_MAGIC;
+
+	if (backend == ACCEL_BACKEND_EMU) {
+		ret = shim_emu_open(dev);
+		if (ret) {
+			dev->magic = SHIM_DEAD_MAGIC;
+			pthread_mutex_destroy(&dev->lock);
+			pthread_mutex_destroy(&dev->buf_lock);
+			pthread_cond_destroy(&dev->work_cv);
+			pthread_cond_destroy(&dev->idle_cv);
+			free(dev);
+			return ret;
+		}
+	}
+	*out = dev;
+	return ACCEL_OK;
+}
+
+ACCEL_API int accel_dev_caps(accel_dev *dev, struct accel_caps *caps)
+{
+	int ret = dev_check(dev, true);
+
+	if (ret)
+		return ret;
+	if (!caps)
+		return ACCEL_EINVAL;
+	pthread_mutex_lock(&dev->lock);
+	*caps = dev->caps;
+	caps->queues_max = dev->queue_budget;
+	pthread_mutex_unlock(&dev->lock);
+	return ACCEL_OK;
+}
+
+/* Always answers (OK) for a valid handle: this is the call that reports why a device is down. */
+ACCEL_API int accel_dev_health(accel_dev *dev, struct accel_health *h)
+{
+	uint32_t qerrs = 0, poison = 0;
+	uint64_t now = shim_now_ns(), reset_until;
+
+	if (!dev || dev->magic != SHIM_DEV_MAGIC || !h)
+		return ACCEL_EINVAL;
+	memset(h, 0, sizeof(*h));
+	h->submitted = atomic_load(&dev->submitted);
+	h->completed = atomic_load(&dev->completed);
+	h->errors = atomic_load(&dev->errors);
+	h->faults_injected = atomic_load(&dev->faults_injected);
+	if (dev_forked(dev)) {
+		/* no locks in a forked child: they may be held by threads that do not exist here */
+		h->state = ACCEL_HEALTH_FORKED;
+		shim_copy_reason(h->reason, sizeof(h->reason),
+				 "device handle used after fork (queue mappings are not inherited)");
+		return ACCEL_OK;
+	}
+	pthread_mutex_lock(&dev->lock);
+	h->queues_open = dev->nqueues;
+	for (struct accel_queue *q = dev->queues; q; q = q->next)
+		qerrs += atomic_load(&q->qerr) ? 1 : 0;
+	pthread_mutex_unlock(&dev->lock);
+	if (dev->cfg.flags & ACCEL_DEV_POISON_FREED)
+		poison = shim_buf_check(dev);
+	reset_until = atomic_load(&dev->reset_until_ns);
+
+	if (atomic_load(&dev->removed)) {
+		h->state = ACCEL_HEALTH_REMOVED;
+		shim_copy_reason(h->reason, sizeof(h->reason), "device removed");
+	} else if (atomic_load(&dev->isolated)) {
+		h->state = ACCEL_HEALTH_ISOLATED;
+		shim_copy_reason(h->reason, sizeof(h->reason),
+				 "device isolated after hardware errors");
+	} else if (now < reset_until) {
+		h->state = ACCEL_HEALTH_RESETTING;
+		snprintf(h->reason, sizeof(h->reason), "device resetting (%llu ms left)",
+			 (unsigned long long)((reset_until - now) / 1000000u + 1));
+	} else if (qerrs) {
+		h->state = ACCEL_HEALTH_QUEUE_ERROR;
+		snprintf(h->reason, sizeof(h->reason), "%u queue(s) in error state", qerrs);
+	} else if (poison) {
+		snprintf(h->reason, sizeof(h->reason),
+			 "%u late write(s) into freed buffers detected", poison);
+	}
+	return ACCEL_OK;
+}
+
+ACCEL_API int accel_dev_close(accel_dev *dev)
+{
+	int ret = dev_check(dev, false);
+
+	if (ret)
+		return ret;	/* in a forked child the device is leaked on purpose */
+	pthread_mutex_lock(&dev->lock);
+	if (dev->nqueues) {
+		pthread_mutex_unlock(&dev->lock);
+		return ACCEL_EBUSY;
+	}
+	pthread_mutex_unlock(&dev->lock);
+	if (dev->backend == ACCEL_BACKEND_EMU)
+		shim_emu_close(dev);
+	shim_buf_dev_close(dev);
+	dev->magic = SHIM_DEAD_MAGIC;
+	pthread_mutex_destroy(&dev->lock);
+	pthread_mutex_destroy(&dev->buf_lock);
+	pthread_cond_destroy(&dev->work_cv);
+	pthread_cond_destroy(&dev->idle_cv);
+	free(dev);
+	return ACCEL_OK;
+}
+
+/* ---- queues ---- */
+
+ACCEL_API int accel_queue_create(accel_dev *dev, uint32_t depth, accel_queue **out)
+{
+	struct accel_queue *q;
+	pthread_condattr_t ca;
+	int ret = dev_check(dev, true);
+
+	if (ret)
+		return ret;
+	if (!out)
+		return ACCEL_EINVAL;
+	*out = NULL;
+	if (depth < 2 || (depth & (depth - 1)) || depth > dev->caps.queue_depth_max)
+		return ACCEL_EINVAL;
+
+	pthread_mutex_lock(&dev->lock);
+	if (dev->nqueues >= dev->queue_budget) {	/* UACCE: no free queue -> EBUSY */
+		pthread_mutex_unlock(&dev->lock);
+		return ACCEL_EBUSY;
+	}
+	dev->nqueues++;	/* reserve our place in the budget */
+	pthread_mutex_unlock(&dev->lock);
+
+	q = calloc(1, sizeof(*q));
+	if (!q || shim_sq_init(&q->sq, dev->backend == ACCEL_BACKEND_EMU ? depth : 1) ||
+	    shim_cq_init(&q->cq, depth)) {
+		if (q) {
+			free(q->sq.ent);
+			free(q->cq.ent);
+			free(q);
+		}
+		pthread_mutex_lock(&dev->lock);
+		dev->nqueues--;
+		pthread_mutex_unlock(&dev->lock);
+		return ACCEL_ENOMEM;
+	}
+	q->dev = dev;
+	q->depth = depth;
+	q->sess_salt = mix64((uintptr_t)q ^ atomic_fetch_add(&shim_queue_serial, 1) ^ shim_now_ns()) |
+		       0x80000000ull;
+	q->efd = -1;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->cq_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&q->submit_lock, NULL);
+	pthread_mutex_init(&q->cq_lock, NULL);
+	pthread_mutex_init(&q->sess_lock, NULL);
+	q->magic = SHIM_QUEUE_MAGIC;
+
+	pthread_mutex_lock(&dev->lock);
+	q->next = dev->queues;
+	dev->queues = q;
+	pthread_mutex_unlock(&dev->lock);
+	*out = q;
+	return ACCEL_OK;
+}
+
+static void sess_free(struct shim_sess *s)
+{
+	if (s->rsa)
+		shim_rsa_free(s->rsa);
+	explicit_bzero(s, sizeof(*s));	/* AES key bytes */
+	free(s);
+}
+
+ACCEL_API int accel_queue_destroy(accel_queue *q, uint32_t drain_ms)
+{
+	struct accel_dev *dev;
+	int ret = queue_check(q, false);
+
+	if (ret)
+		return ret;	/* forked child: leaked on purpose, see above */
+	dev = q->dev;
+	if (dev->backend == ACCEL_BACKEND_EMU)
+		shim_emu_queue_quiesce(dev, q, drain_ms);	/* no engine touches q after this */
+
+	pthread_mutex_lock(&dev->lock);
+	for (struct accel_queue **pp = &dev->queues; *pp; pp = &(*pp)->next) {
+		if (*pp == q) {
+			*pp = q->next;
+			break;
+		}
+	}
+	dev->nqueues--;
+	pthread_mutex_unlock(&dev->lock);
+
+	for (uint32_t i = 0; i < q->sess_cap; i++)
+		if (q->sess[i].sess)
+			sess_free(q->sess[i].sess);
+	free(q->sess);
+	free(q->sq.ent);
+	free(q->cq.ent);
+	if (q->efd >= 0)
+		close(q->efd);
+	q->magic = SHIM_DEAD_MAGIC;
+	pthread_mutex_destroy(&q->submit_lock);
+	pthread_mutex_destroy(&q->cq_lock);
+	pthread_mutex_destroy(&q->sess_lock);
+	pthread_cond_destroy(&q->cq_cv);
+	free(q);
+	return ACCEL_OK;
+}
+
+ACCEL_API uint32_t accel_queue_inflight(accel_queue *q)
+{
+	if (queue_check(q, false))
+		return 0;
+	return atomic_load(&q->inflight);
+}
+
+ACCEL_API int accel_queue_eventfd(accel_queue *q)
+{
+	int fd;
+
+	if (queue_check(q, false))
+		return -1;
+	/* created lazily: producers skip the write(2) while nobody selects on it */
+	pthread_mutex_lock(&q->cq_lock);
+	if (q->efd < 0) {
+		fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (fd >= 0 && shim_cq_count(&q->cq))
+			(void)!write(fd, &(uint64_t){ 1 }, sizeof(uint64_t));
+		atomic_store(&q->efd, fd);
+	}
+	fd = q->efd;
+	pthread_mutex_unlock(&q->cq_lock);
+	return fd;
+}
+
+/* ---- sessions ---- */
+
+/*
+ * Handle = (generation << 32 | (slot + 1)) ^ per-queue salt: a stale handle,
+ * another queue's handle or a forged one does not match (EINVAL, never a
+ * wild pointer). Bit 31 of the salt is set, so a handle is never 0.
+ */
+static uint64_t sess_encode(const struct accel_queue *q, uint32_t gen, uint32_t idx)
+{
+	return (((uint64_t)gen << 32) | (idx + 1)) ^ q->sess_salt;
+}
+
+struct shim_sess *shim_sess_lookup_locked(struct accel_queue *q, uint64_t handle)
+{
+	uint32_t idx, gen;
+
+	handle ^= q->sess_salt;
+	idx = (uint32_t)handle;
+	gen = (uint32_t)(handle >> 32);
+
+	if (idx == 0 || idx > q->sess_cap)
+		return NULL;
+	if (q->sess[idx - 1].gen != gen)
+		return NULL;
+	return q->sess[idx - 1].sess;
+}
+
+static int sess_check_rsa_bits(const struct accel_caps *caps, uint32_t bits)
+{
+	if (bits < caps->rsa_min_bits || bits > caps->rsa_max_bits)
+		return ACCEL_ENOTSUP;
+	if (caps->rsa_flags & ACCEL_RSA_ANY_SIZE)
+		return bits % 8 ? ACCEL_ENOTSUP : ACCEL_OK;
+	for (uint32_t i = 0; i < 4; i++)
+		if ((caps->rsa_bits_mask & (1u << i)) && bits == 1024 * (i + 1))
+			return ACCEL_OK;
+	return ACCEL_ENOTSUP;
+}
+
+ACCEL_API int accel_session_create(accel_queue *q, uint32_t family, const void *key,
+				   uint32_t key_len, uint64_t *session)
+{
+	const struct accel_caps *caps;
+	struct shim_sess *s;
+	uint32_t idx;
+	int ret = queue_check(q, true);
+
+	if (ret)
+		return ret;
+	if (!session || !key)
+		return ACCEL_EINVAL;
+	*session = 0;
+	caps = &q->dev->caps;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return ACCEL_ENOMEM;
+	s->family = family;
+	if (family == ACCEL_FAMILY_AEAD) {
+		if (key_len != 16 && key_len != 24 && key_len != 32) {
+			free(s);
+			return ACCEL_EINVAL;
+		}
+		if (!(caps->aes_key_mask & (1u << ((key_len - 16) / 8)))) {
+			free(s);
+			return ACCEL_ENOTSUP;
+		}
+		memcpy(s->key, key, key_len);
+		s->key_len = key_len;
+	} else if (family == ACCEL_FAMILY_RSA) {
+		const struct accel_rsa_key *rk = key;
+
+		if (key_len != sizeof(*rk)) {
+			free(s);
+			return ACCEL_EINVAL;
+		}
+		ret = sess_check_rsa_bits(caps, rk->n_bits);
+		if (!ret)
+			ret = shim_rsa_new(rk, &s->rsa, &s->n_bits);
+		if (ret) {
+			free(s);
+			return ret;
+		}
+		s->n_len = (s->n_bits + 7) / 8;
+	} else {
+		free(s);
+		return ACCEL_EINVAL;
+	}
+
+	pthread_mutex_lock(&q->sess_lock);
+	for (idx = 0; idx < q->sess_cap && q->sess[idx].sess; idx++)
+		;
+	if (idx == q->sess_cap) {
+		uint32_t cap = q->sess_cap ? q->sess_cap * 2 : 16;
+		struct shim_sess_slot *n = cap <= (1u << 24) ? realloc(q->sess, cap * sizeof(*n)) : NULL;
+
+		if (!n) {
+			pthread_mutex_unlock(&q->sess_lock);
+			sess_free(s);
+			return ACCEL_ENOMEM;
+		}
+		memset(n + q->sess_cap, 0, (cap - q->sess_cap) * sizeof(*n));
+		q->sess = n;
+		q->sess_cap = cap;
+	}
+	if (++q->sess[idx].gen == 0)
+		q->sess[idx].gen = 1;
+	q->sess[idx].sess = s;
+	q->nsess++;
+	*session = sess_encode(q, q->sess[idx].gen, idx);
+	pthread_mutex_unlock(&q->sess_lock);
+	return ACCEL_OK;
+}
+
+ACCEL_API int accel_session_destroy(accel_queue *q, uint64_t session)
+{
+	struct shim_sess *s;
+	uint32_t idx;
+	int ret = queue_check(q, false);
+
+	if (ret)
+		return ret;
+	idx = (uint32_t)(session ^ q->sess_salt);
+	pthread_mutex_lock(&q->sess_lock);
+	s = shim_sess_lookup_locked(q, session);
+	if (!s) {
+		pthread_mutex_unlock(&q->sess_lock);
+		return ACCEL_EINVAL;
+	}
+	if (atomic_load(&s->refs)) {	/* a request still reads it: refuse, don't crash */
+		pthread_mutex_unlock(&q->sess_lock);
+		return ACCEL_EBUSY;
+	}
+	q->sess[idx - 1].sess = NULL;
+	q->sess[idx - 1].gen++;
+	q->nsess--;
+	pthread_mutex_unlock(&q->sess_lock);
+	sess_free(s);
+	return ACCEL_OK;
+}
+
+/* ---- validation and execution ---- */
+
+static bool has(const void *p, uint64_t len)
+{
+	return len == 0 || p != NULL;
+}
+
+/* Mirrors the device's limits (caps); anything outside is EINVAL, ENOTSUP for a missing op. */
+int shim_validate(const struct accel_caps *caps, const struct accel_desc *d,
+		  const struct shim_sess *s)
+{
+	if (d->op < 1 || d->op > ACCEL_OP_MAX || d->flags)
+		return ACCEL_EINVAL;
+	if (!(caps->ops_mask & ACCEL_OP_BIT(d->op)))
+		return ACCEL_ENOTSUP;
+	switch (d->op) {
+	case ACCEL_OP_GCM_SEAL:
+	case ACCEL_OP_GCM_OPEN: {
+		uint32_t tag_min = d->op == ACCEL_OP_GCM_SEAL ? caps->gcm_tag_min : caps->gcm_open_tag_min;
+
+		if (!s || s->family != ACCEL_FAMILY_AEAD)
+			return ACCEL_EINVAL;
+		if (!d->iv || d->iv_len < caps->gcm_iv_min || d->iv_len > caps->gcm_iv_max)
+			return ACCEL_EINVAL;
+		if (!d->tag || d->tag_len < tag_min || d->tag_len > caps->gcm_tag_max)
+			return ACCEL_EINVAL;
+		if (d->dst_len < d->src_len || !has(d->src, d->src_len) ||
+		    !has(d->dst, d->src_len) || !has(d->aad, d->aad_len))
+			return ACCEL_EINVAL;
+		if (d->aad_len > caps->gcm_aad_max || d->src_len > caps->gcm_data_max ||
+		    d->aad_len + d->src_len > caps->gcm_data_max)
+			return ACCEL_EINVAL;
+		if (!d->src_len && !(caps->gcm_flags & ACCEL_GCM_EMPTY_OK))
+			return ACCEL_EINVAL;
+		return ACCEL_OK;
+	}
+	case ACCEL_OP_SHA224:
+	case ACCEL_OP_SHA256:
+	case ACCEL_OP_SHA384:
+	case ACCEL_OP_SHA512:
+		if (!d->dst || d->dst_len < shim_digest_len(d->op) || !has(d->src, d->src_len) ||
+		    d->src_len > caps->digest_data_max)
+			return ACCEL_EINVAL;
+		return ACCEL_OK;
+	case ACCEL_OP_RSA_PRIV_CRT:
+	case ACCEL_OP_RSA_PUB:
+		if (!s || s->family != ACCEL_FAMILY_RSA)
+			return ACCEL_EINVAL;
+		if (d->src_len != s->n_len || d->dst_len < s->n_len || !d->src || !d->dst)
+			return ACCEL_EINVAL;
+		if (d->op == ACCEL_OP_RSA_PRIV_CRT && !shim_rsa_has_crt(s->rsa))
+			return ACCEL_EINVAL;
+		return ACCEL_OK;
+	default:
+		return ACCEL_EINVAL;
+	}
+}
+
+/* Runs a validated request on the calling thread. */
+int shim_execute(const struct accel_desc *d, const struct shim_sess *s, uint32_t *out_len)
+{
+	int ret;
+
+	*out_len = 0;
+	switch (d->op) {
+	case ACCEL_OP_GCM_SEAL:
+	case ACCEL_OP_GCM_OPEN:
+		ret = shim_gcm(d->op == ACCEL_OP_GCM_SEAL, s->key, s->key_len, d->iv, d->iv_len,
+			       d->aad, d->aad_len, d->src, d->src_len, d->dst, d->tag, d->tag_len);
+		if (!ret)
+			*out_len = (uint32_t)d->src_len;
+		return ret;
+	case ACCEL_OP_RSA_PRIV_CRT:
+	case ACCEL_OP_RSA_PUB:
+		ret = shim_rsa_op(s->rsa, d->op == ACCEL_OP_RSA_PRIV_CRT, d->src, d->dst, s->n_len);
+		if (!ret)
+			*out_len = s->n_len;
+		return ret;
+	default:
+		return shim_digest(d->op, d->src, d->src_len, d->dst, out_len);
+	}
+}
+
+/* Post one completion (any producer). Room is guaranteed by the inflight bound. */
+void shim_post(struct accel_queue *q, uint64_t user_tag, int status, uint32_t out_len,
+	       uint32_t detail)
+{
+	struct accel_cqe c = { .user_tag = user_tag, .status = status, .out_len = out_len,
+			       .detail = detail };
+	int fd;
+
+	pthread_mutex_lock(&q->cq_lock);
+	shim_cq_push(&q->cq, &c);
+	pthread_cond_signal(&q->cq_cv);	/* under cq_lock: accel_wait cannot miss it */
+	fd = q->efd;
+	pthread_mutex_unlock(&q->cq_lock);
+	if (fd >= 0)
+		(void)!write(fd, &(uint64_t){ 1 }, sizeof(uint64_t));
+}
+
+/* ---- data path ---- */
+
+static bool needs_session(uint32_t op)
+{
+	return op == ACCEL_OP_GCM_SEAL || op == ACCEL_OP_GCM_OPEN || op == ACCEL_OP_RSA_PRIV_CRT ||
+	       op == ACCEL_OP_RSA_PUB;
+}
+
+ACCEL_API int accel_submit(accel_queue *q, const struct accel_desc *descs, uint32_t n,
+			   uint32_t *accepted)
+{
+	struct accel_dev *dev;
+	uint32_t room, k, pushed = 0, out_len;
+	int ret;
+
+	if (!accepted)
+		return ACCEL_EINVAL;
+	*accepted = 0;
+	ret = queue_check(q, true);
+	if (ret)
+		return ret;
+	dev = q->dev;
+	if (atomic_load(&q->qerr))
+		return ACCEL_EQUEUE;
+	if (!n)
+		return ACCEL_OK;
+	if (!descs)
+		return ACCEL_EINVAL;
+	if (dev->backend == ACCEL_BACKEND_EMU && shim_now_ns() < atomic_load(&dev->reset_until_ns))
+		return ACCEL_EAGAIN;	/* resetting: transient, like a QM that refuses doorbells */
+
+	pthread_mutex_lock(&q->submit_lock);
+	/* orders: inflight read -> slot reuse (pairs with accel_reap's release decrement) */
+	room = (q->depth - 1) - atomic_load_explicit(&q->inflight, memory_order_acquire);
+	k = n < room ? n : room;
+	/* count before publishing: a completion can be reaped as soon as it is pushed */
+	atomic_fetch_add(&q->inflight, k);
+	for (uint32_t i = 0; i < k; i++) {
+		const struct accel_desc *d = &descs[i];
+		struct shim_sess *s = NULL;
+
+		if (needs_session(d->op)) {
+			pthread_mutex_lock(&q->sess_lock);
+			s = shim_sess_lookup_locked(q, d->session);
+			if (s)
+				atomic_fetch_add(&s->refs, 1);
+			pthread_mutex_unlock(&q->sess_lock);
+		}
+		ret = shim_validate(&dev->caps, d, s);
+		if (!ret && dev->backend == ACCEL_BACKEND_EMU) {
+			struct shim_sqe e = { .d = *d, .sess = s };
+
+			atomic_fetch_add(&q->pending, 1);
+			shim_sq_push(&q->sq, &e);	/* the engine drops the session reference */
+			pushed++;
+			continue;
+		}
+		if (!ret)
+			ret = shim_cpu_run(d, s, &out_len);
+		else
+			out_len = 0;
+		/* drop the reference before posting: once reaped, the session may be destroyed */
+		if (s)
+			atomic_fetch_sub(&s->refs, 1);
+		shim_post(q, d->user_tag, ret, out_len, 0);
+	}
+	pthread_mutex_unlock(&q->submit_lock);
+	atomic_fetch_add(&dev->submitted, k);
+	if (pushed)
+		shim_emu_doorbell(dev, q, pushed);	/* once per call, as on the QM */
+	*accepted = k;
+	return k < n ? ACCEL_EAGAIN : ACCEL_OK;
+}
+
+ACCEL_API int accel_reap(accel_queue *q, struct accel_cqe *cqes, uint32_t max, uint32_t *got)
+{
+	uint32_t n, errs = 0;
+	int ret;
+
+	if (!got)
+		return ACCEL_EINVAL;
+	*got = 0;
+	ret = queue_check(q, true);
+	if (ret)
+		return ret;
+	if (atomic_load(&q->qerr))
+		return ACCEL_EQUEUE;
+	if (max && !cqes)
+		return ACCEL_EINVAL;
+	/* one reaper per queue (UADK poll contexts are single-consumer): asserted, not assumed */
+	if (atomic_exchange(&q->reaper, 1))
+		return ACCEL_EALREADY;
+	n = shim_cq_pop(&q->cq, cqes, max);
+	for (uint32_t i = 0; i < n; i++)
+		if (cqes[i].status != ACCEL_OK && cqes[i].status != ACCEL_EBADMSG)
+			errs++;
+	/* orders: our cqe reads -> the submitter reusing those slots */
+	atomic_fetch_sub_explicit(&q->inflight, n, memory_order_release);
+	atomic_fetch_add(&q->dev->completed, n);
+	if (errs)
+		atomic_fetch_add(&q->dev->errors, errs);
+	if (n && q->efd >= 0 && !shim_cq_count(&q->cq)) {
+		uint64_t v;
+
+		/* drained: clear readiness, then re-arm if a producer raced with us */
+		(void)!read(q->efd, &v, sizeof(v));
+		if (shim_cq_count(&q->cq))
+			(void)!write(q->efd, &(uint64_t){ 1 }, sizeof(uint64_t));
+	}
+	atomic_store_explicit(&q->reaper, 0, memory_order_release);
+	*got = n;
+	return ACCEL_OK;
+}
+
+ACCEL_API int accel_wait(accel_queue *q, uint32_t timeout_ms)
+{
+	struct timespec ts;
+	uint64_t deadline;
+	int ret = queue_check(q, true);
+
+	if (ret)
+		return ret;
+	if (atomic_exchange(&q->reaper, 1))
+		return ACCEL_EALREADY;
+	deadline = shim_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+	deadline_ts(&ts, deadline);
+	pthread_mutex_lock(&q->cq_lock);
+	for (;;) {
+		if (dev_gone(q->dev) || dev_forked(q->dev)) {
+			ret = ACCEL_ENODEV;
+			break;
+		}
+		if (atomic_load(&q->qerr)) {
+			ret = ACCEL_EQUEUE;
+			break;
+		}
+		if (shim_cq_count(&q->cq)) {
+			ret = ACCEL_OK;
+			break;
+		}
+		if (shim_now_ns() >= deadline) {
+			ret = ACCEL_ETIMEDOUT;
+			break;
+		}
+		pthread_cond_timedwait(&q->cq_cv, &q->cq_lock, &ts);
+	}
+	pthread_mutex_unlock(&q->cq_lock);
+	atomic_store_explicit(&q->reaper, 0, memory_order_release);
+	return ret;
+}
+
+/* ---- emulator control ---- */
+
+ACCEL_API int accel_emu_set_profile(accel_dev *dev, uint32_t profile)
+{
+	int ret = dev_check(dev, false);
+
+	if (ret)
+		return ret;
+	if (dev->backend != ACCEL_BACKEND_EMU)
+		return ACCEL_ENOTSUP;
+	return shim_emu_set_profile(dev, profile);
+}
+
+ACCEL_API int accel_emu_inject(accel_dev *dev, uint32_t fault, uint64_t count, uint64_t param)
+{
+	/* the FORK fault sets dev->forked; CLEAR must still reach it, so check the pid only */
+	if (!dev || dev->magic != SHIM_DEV_MAGIC)
+		return ACCEL_EINVAL;
+	if (dev->pid != atomic_load(&shim_pid))
+		return ACCEL_ENODEV;
+	if (dev->backend != ACCEL_BACKEND_EMU)
+		return ACCEL_ENOTSUP;
+	return shim_emu_inject(dev, fault, count, param);
+}
