@@ -1,0 +1,93 @@
+package dev.accel.device;
+
+import dev.accel.ffm.Layouts;
+import dev.accel.ffm.NativeLibrary;
+import dev.accel.ffm.NativeStatus;
+import dev.accel.ffm.Opcode;
+import dev.accel.ffm.Shim;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Discovers and opens devices. Nothing here throws because the native side is missing: {@link
+ * #probe} reports why a backend is absent, and {@link #open} fails with a {@link DeviceException}
+ * carrying the same reason.
+ */
+public final class Devices {
+  private Devices() {}
+
+  /** Every backend the shim knows, in preference order for display. */
+  public static final List<String> BACKENDS = List.of("emu", "cpu", "uadk");
+
+  /**
+   * Whether a backend can be used in this process.
+   *
+   * @param reason empty when available; otherwise why not (library not loaded, no devices, ...)
+   */
+  public record Probe(String backend, boolean available, String reason) {}
+
+  private record SharedKey(String backend, EmulatorControl.Profile profile) {}
+
+  private static final ConcurrentHashMap<SharedKey, NativeDevice> SHARED = new ConcurrentHashMap<>();
+
+  /** Probes {@code backend} ({@code emu}, {@code cpu} or {@code uadk}). */
+  public static Probe probe(String backend) {
+    Objects.requireNonNull(backend, "backend");
+    int code = Opcode.backendCode(backend);
+    if (code < 0) {
+      throw new IllegalArgumentException("unknown backend " + backend + " (emu, cpu, uadk)");
+    }
+    if (!NativeLibrary.isAvailable()) {
+      return new Probe(backend, false, "native shim " + NativeLibrary.describe());
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment reason = arena.allocate(256);
+      int rc = Shim.backendProbe(code, reason, (int) reason.byteSize());
+      String text = Layouts.fixedString(reason, 0, reason.byteSize());
+      if (rc == NativeStatus.OK) {
+        return new Probe(backend, true, "");
+      }
+      return new Probe(backend, false, text.isEmpty() ? NativeStatus.name(rc) : text);
+    }
+  }
+
+  /**
+   * Opens a NEW device of {@code backend}; the caller owns (and closes) it.
+   *
+   * @throws DeviceException GONE when the backend is unavailable (with the probe's reason), or the
+   *     shim's status from {@code accel_dev_open}
+   */
+  public static NativeDevice open(String backend, DeviceOptions options) throws DeviceException {
+    Objects.requireNonNull(options, "options");
+    Probe p = probe(backend);
+    if (!p.available()) {
+      throw new DeviceException(DeviceException.Reason.GONE, 0, backend + ": " + p.reason());
+    }
+    return NativeDevice.open(backend, options);
+  }
+
+  /**
+   * The process-wide device for ({@code backend}, {@code options.profile()}), opened on first use
+   * with {@code options}. Closing it removes it from the cache (the next call opens a new one).
+   */
+  public static NativeDevice shared(String backend, DeviceOptions options) throws DeviceException {
+    SharedKey key = new SharedKey(backend, options.profile());
+    NativeDevice d = SHARED.get(key);
+    if (d != null && !d.isClosed()) {
+      return d;
+    }
+    synchronized (SHARED) {
+      d = SHARED.get(key);
+      if (d != null && !d.isClosed()) {
+        return d;
+      }
+      NativeDevice fresh = open(backend, options);
+      fresh.onClose(() -> SHARED.remove(key, fresh));
+      SHARED.put(key, fresh);
+      return fresh;
+    }
+  }
+}

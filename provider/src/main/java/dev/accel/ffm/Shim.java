@@ -1,0 +1,359 @@
+package dev.accel.ffm;
+
+import static dev.accel.ffm.Layouts.C_INT;
+import static dev.accel.ffm.Layouts.C_LONG_LONG;
+import static dev.accel.ffm.Layouts.C_POINTER;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Typed wrappers for every entry point of accel_shim.h: the only code in Accel that makes
+ * downcalls.
+ *
+ * <p>Each function is bound once, lazily, in its own holder class (so a missing symbol fails with
+ * its name, and only the call that needs it). Wrappers return the raw {@code ACCEL_*} status;
+ * callers map it with {@link NativeStatus}. Pointers are {@link MemorySegment}s the caller owns.
+ *
+ * <p>{@link Linker.Option#critical critical} calls skip the thread-state transition; they are used
+ * only for calls that return in well under a microsecond and never block or compute (ABI queries,
+ * {@code accel_reap}, {@code accel_queue_inflight}). {@code accel_submit} is not critical: the
+ * cpu backend computes the whole request inside it. {@code accel_wait} is an ordinary blocking
+ * call made only from a queue's platform reaper thread, never from a virtual thread.
+ */
+@SuppressWarnings("restricted")
+public final class Shim {
+  private Shim() {}
+
+  private static final Linker LINKER = Linker.nativeLinker();
+
+  private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
+    MemorySegment sym =
+        NativeLibrary.lookup()
+            .find(name)
+            .orElseThrow(() -> new UnsatisfiedLinkError("accel shim: missing symbol " + name));
+    return LINKER.downcallHandle(sym, fd, options);
+  }
+
+  private static final Linker.Option CRITICAL = Linker.Option.critical(false);
+
+  private static RuntimeException rethrow(Throwable t) {
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    throw new IllegalStateException(t);
+  }
+
+  // ---- ABI ----
+
+  private static final class AbiVersion {
+    static final MethodHandle MH = bind("accel_abi_version", FunctionDescriptor.of(C_INT), CRITICAL);
+  }
+
+  /** {@code uint32_t accel_abi_version(void)}. */
+  public static int abiVersion() {
+    try {
+      return (int) AbiVersion.MH.invokeExact();
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final class AbiSizeof {
+    static final MethodHandle MH =
+        bind("accel_abi_sizeof", FunctionDescriptor.of(C_INT, C_INT), CRITICAL);
+  }
+
+  /** {@code uint32_t accel_abi_sizeof(uint32_t struct_id)}; 0 for an unknown id. */
+  public static int abiSizeof(int structId) {
+    try {
+      return (int) AbiSizeof.MH.invokeExact(structId);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final class BackendProbe {
+    static final MethodHandle MH =
+        bind("accel_backend_probe", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT));
+  }
+
+  /** {@code int accel_backend_probe(uint32_t backend, char *reason, uint32_t reason_len)}. */
+  public static int backendProbe(int backend, MemorySegment reason, int reasonLen) {
+    try {
+      return (int) BackendProbe.MH.invokeExact(backend, reason, reasonLen);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  // ---- devices ----
+
+  private static final class DevOpen {
+    static final MethodHandle MH =
+        bind("accel_dev_open", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER));
+  }
+
+  /** {@code int accel_dev_open(uint32_t backend, const struct accel_dev_config *cfg, accel_dev **out)}. */
+  public static int devOpen(int backend, MemorySegment cfg, MemorySegment outDev) {
+    try {
+      return (int) DevOpen.MH.invokeExact(backend, cfg, outDev);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final class DevCaps {
+    static final MethodHandle MH =
+        bind("accel_dev_caps", FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+  }
+
+  /** {@code int accel_dev_caps(accel_dev *dev, struct accel_caps *caps)}. */
+  public static int devCaps(MemorySegment dev, MemorySegment caps) {
+    try {
+      return (int) DevCaps.MH.invokeExact(dev, caps);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final class DevHealth {
+    static final MethodHandle MH =
+        bind("accel_dev_health", FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+  }
+
+  /** {@code int accel_dev_health(accel_dev *dev, struct accel_health *health)}. */
+  public static int devHealth(MemorySegment dev, MemorySegment health) {
+    try {
+      return (int) DevHealth.MH.invokeExact(dev, health);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final class DevClose {
+    static final MethodHandle MH = bind("accel_dev_close", FunctionDescriptor.of(C_INT, C_POINTER));
+  }
+
+  /** {@code int accel_dev_close(accel_dev *dev)}; EBUSY while queues remain. */
+  public static int devClose(MemorySegment dev) {
+    try {
+      return (int) DevClose.MH.invokeExact(dev);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  // ---- queues ----
+
+  private static final class QueueCreate {
+    static final MethodHandle MH =
+        bind("accel_queue_create", FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER));
+  }
+
+  /** {@code int accel_queue_create(accel_dev *dev, uint32_t depth, accel_queue **out)}. */
+  public static int queueCreate(MemorySegment dev, int depth, MemorySegment outQueue) {
+    try {
+      return (int) QueueCreate.MH.invokeExact(dev, depth, outQueue);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final class QueueDestroy {
+    static final MethodHandle MH =
+        bind("accel_queue_destroy", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+  }
+
+  /** {@code int accel_queue_destroy(accel_queue *q, uint32_t drain_ms)}. */
+  public static int queueDestroy(MemorySegment queue, int drainMs) {
+    try {
+      return (int) QueueDestroy.MH.invokeExact(queue, drainMs);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final class QueueInflight {
+    static final MethodHandle MH =
+        bind("accel_queue_inflight", FunctionDescriptor.of(C_INT, C_POINTER), CRITICAL);
+  }
+
+  /** {@code uint32_t accel_queue_inflight(accel_queue *q)}. */
+  public static int queueInflight(MemorySegment queue) {
+    try {
+      return (int) QueueInflight.MH.invokeExact(queue);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final class QueueEventfd {
+    static final MethodHandle MH =
+        bind("accel_queue_eventfd", FunctionDescriptor.of(C_INT, C_POINTER), CRITICAL);
+  }
+
+  /** {@code int accel_queue_eventfd(accel_queue *q)}; -1 if the backend has none. */
+  public static int queueEventfd(MemorySegment queue) {
+    try {
+      return (int) QueueEventfd.MH.invokeExact(queue);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  // ---- sessions ----
+
+  private static final class SessionCreate {
+    static final MethodHandle MH =
+        bind(
+            "accel_session_create",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_INT, C_POINTER));
+  }
+
+  /**
+   * {@code int accel_session_create(accel_queue *q, uint32_t family, const void *key, uint32_t
+   * key_len, uint64_t *session)}.
+   */
+  public static int sessionCreate(
+      MemorySegment queue, int family, MemorySegment key, int keyLen, MemorySegment outSession) {
+    try {
+      return (int) SessionCreate.MH.invokeExact(queue, family, key, keyLen, outSession);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final class SessionDestroy {
+    static final MethodHandle MH =
+        bind("accel_session_destroy", FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG));
+  }
+
+  /** {@code int accel_session_destroy(accel_queue *q, uint64_t session)}. */
+  public static int sessionDestroy(MemorySegment queue, long session) {
+    try {
+      return (int) SessionDestroy.MH.invokeExact(queue, session);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  // ---- data path ----
+
+  private static final class Submit {
+    static final MethodHandle MH =
+        bind("accel_submit", FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT, C_POINTER));
+  }
+
+  /**
+   * {@code int accel_submit(accel_queue *q, const struct accel_desc *descs, uint32_t n, uint32_t
+   * *accepted)}. Never blocks, but may compute (cpu backend).
+   */
+  public static int submit(MemorySegment queue, MemorySegment descs, int n, MemorySegment accepted) {
+    try {
+      return (int) Submit.MH.invokeExact(queue, descs, n, accepted);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final class Reap {
+    static final MethodHandle MH =
+        bind(
+            "accel_reap",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT, C_POINTER),
+            CRITICAL);
+  }
+
+  /** {@code int accel_reap(accel_queue *q, struct accel_cqe *cqes, uint32_t max, uint32_t *got)}. */
+  public static int reap(MemorySegment queue, MemorySegment cqes, int max, MemorySegment got) {
+    try {
+      return (int) Reap.MH.invokeExact(queue, cqes, max, got);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final class Wait {
+    static final MethodHandle MH = bind("accel_wait", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+  }
+
+  /**
+   * {@code int accel_wait(accel_queue *q, uint32_t timeout_ms)}: BLOCKS. Only a queue's platform
+   * reaper thread calls it.
+   */
+  public static int await(MemorySegment queue, int timeoutMs) {
+    try {
+      return (int) Wait.MH.invokeExact(queue, timeoutMs);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  // ---- buffers ----
+
+  private static final class BufAlloc {
+    static final MethodHandle MH =
+        bind("accel_buf_alloc", FunctionDescriptor.of(C_POINTER, C_POINTER, C_LONG_LONG));
+  }
+
+  /** {@code void *accel_buf_alloc(accel_dev *dev, uint64_t len)}: a zero-length segment or NULL. */
+  public static MemorySegment bufAlloc(MemorySegment dev, long len) {
+    try {
+      return (MemorySegment) BufAlloc.MH.invokeExact(dev, len);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final class BufFree {
+    static final MethodHandle MH =
+        bind("accel_buf_free", FunctionDescriptor.ofVoid(C_POINTER, C_POINTER, C_LONG_LONG));
+  }
+
+  /** {@code void accel_buf_free(accel_dev *dev, void *buf, uint64_t len)}. */
+  public static void bufFree(MemorySegment dev, MemorySegment buf, long len) {
+    try {
+      BufFree.MH.invokeExact(dev, buf, len);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  // ---- emulator ----
+
+  private static final class EmuSetProfile {
+    static final MethodHandle MH =
+        bind("accel_emu_set_profile", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+  }
+
+  /** {@code int accel_emu_set_profile(accel_dev *dev, uint32_t profile)}. */
+  public static int emuSetProfile(MemorySegment dev, int profile) {
+    try {
+      return (int) EmuSetProfile.MH.invokeExact(dev, profile);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final class EmuInject {
+    static final MethodHandle MH =
+        bind(
+            "accel_emu_inject",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_LONG_LONG, C_LONG_LONG));
+  }
+
+  /** {@code int accel_emu_inject(accel_dev *dev, uint32_t fault, uint64_t count, uint64_t param)}. */
+  public static int emuInject(MemorySegment dev, int fault, long count, long param) {
+    try {
+      return (int) EmuInject.MH.invokeExact(dev, fault, count, param);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+}
