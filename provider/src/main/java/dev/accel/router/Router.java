@@ -1,0 +1,454 @@
+package dev.accel.router;
+
+import dev.accel.config.AccelConfig;
+import dev.accel.config.AccelConfig.Family;
+import dev.accel.config.AccelConfig.RouteMode;
+import dev.accel.core.AesKeyMaterial;
+import dev.accel.core.DigestAlgorithm;
+import dev.accel.core.RsaKeyMaterial;
+import dev.accel.device.Device;
+import dev.accel.device.DeviceCapabilities;
+import dev.accel.device.DeviceException;
+import dev.accel.metrics.RouteCounters;
+import dev.accel.soft.RsaMath;
+import dev.accel.soft.SoftwareTier;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.BadPaddingException;
+
+/**
+ * The one place that decides, per request, whether a device or the software tier serves it:
+ *
+ * <ol>
+ *   <li>the family's route ({@code accel.route.<family>}): {@code software} never uses a device;
+ *   <li>capability: the first configured device whose {@link DeviceCapabilities} cover the
+ *       request (algorithm, key size, IV/tag/AAD/data length);
+ *   <li>size threshold: in {@code auto} route, requests smaller than the family's threshold go to
+ *       software (small requests are faster on the CPU than a device round trip);
+ *   <li>health: the device's {@link DeviceGate} must admit it;
+ *   <li>queue admission: a device that answers {@link DeviceException.Reason#BUSY} hands the
+ *       request to software.
+ * </ol>
+ *
+ * Any {@link DeviceException} re-runs the request on the software tier with the same inputs, so a
+ * caller sees a correct result or the exception the software tier throws, never a device error.
+ * Every request is counted (algorithm x route x tier x reason) in {@link RouteCounters}.
+ *
+ * <p>The router never parses JCA parameters: SPI classes validate every argument first.
+ * Thread-safe; one instance per provider instance.
+ */
+public final class Router {
+
+  /** Counter labels of the algorithms the router serves. */
+  public static final String ALG_GCM_SEAL = "AES-GCM-encrypt";
+
+  public static final String ALG_GCM_OPEN = "AES-GCM-decrypt";
+  public static final String ALG_RSA_PRIVATE = "RSA-private";
+  public static final String ALG_RSA_PUBLIC = "RSA-public";
+
+  /** Longest message a digest buffers in Java while it may still go to a device. */
+  static final int DIGEST_BUFFER_CAP_BYTES = 4 << 20;
+
+  private record Slot(Device device, DeviceGate gate, long[] thresholdBytes) {}
+
+  private final AccelConfig config;
+  private final List<Slot> slots;
+  private final SoftwareTier software;
+  private final String softwareLabel;
+  private final RouteCounters counters;
+  private final long timeoutNanos;
+
+  /**
+   * @param devices opened devices in preference order (may be empty); the router does not close
+   *     them
+   * @param software the software tier
+   * @param softwareLabel the tier label for counters (e.g. {@code bc}, or {@code
+   *     bc(native-unavailable)} when {@code accel.software=native} could not be honoured)
+   */
+  public Router(
+      AccelConfig config,
+      List<Device> devices,
+      SoftwareTier software,
+      String softwareLabel,
+      RouteCounters counters) {
+    this.config = Objects.requireNonNull(config);
+    this.software = Objects.requireNonNull(software);
+    this.softwareLabel = Objects.requireNonNull(softwareLabel);
+    this.counters = Objects.requireNonNull(counters);
+    this.timeoutNanos = config.deviceTimeoutMs() * 1_000_000L;
+    List<Slot> s = new ArrayList<>();
+    for (Device d : devices) {
+      long[] thresholds = new long[Family.values().length];
+      for (Family f : Family.values()) {
+        long configured = config.thresholdBytes(f);
+        thresholds[f.ordinal()] =
+            configured >= 0 ? configured : defaultThresholdBytes(d.backend(), f);
+      }
+      s.add(new Slot(d, new DeviceGate(d), thresholds));
+    }
+    this.slots = List.copyOf(s);
+  }
+
+  /**
+   * Default size thresholds per backend (DEVICE-MODEL.md): the run-to-completion CPU engine has no
+   * round trip, so it takes every size; an asynchronous accelerator pays off for AES-GCM and SHA-2
+   * from about 16 KiB, and for every RSA private-key operation.
+   */
+  public static long defaultThresholdBytes(String backend, Family family) {
+    if ("cpu".equals(backend)) {
+      return 0;
+    }
+    return switch (family) {
+      case AES_GCM, SHA2 -> 16 * 1024;
+      case RSA -> 0;
+    };
+  }
+
+  public RouteCounters counters() {
+    return counters;
+  }
+
+  /** The software tier's counter label. */
+  public String softwareLabel() {
+    return softwareLabel;
+  }
+
+  /** The devices this router may use, in preference order. */
+  public List<Device> devices() {
+    List<Device> out = new ArrayList<>();
+    for (Slot s : slots) {
+      out.add(s.device());
+    }
+    return out;
+  }
+
+  /** Devices in preference order, with their gate state, for diagnostics. */
+  public List<String> describeDevices() {
+    List<String> out = new ArrayList<>();
+    for (Slot s : slots) {
+      out.add(s.device().backend() + ":" + s.device().name() + " " + s.gate().state());
+    }
+    return out;
+  }
+
+  // ---- routing core --------------------------------------------------------------------------
+
+  /** Outcome of the routing decision: a device slot, or null with the reason for software. */
+  private record Decision(Slot slot, RouteReason reason) {}
+
+  @FunctionalInterface
+  private interface Shape {
+    boolean supported(DeviceCapabilities caps);
+  }
+
+  private Decision decide(Family family, long requestBytes, Shape shape) {
+    RouteMode mode = config.route(family);
+    if (mode == RouteMode.SOFTWARE) {
+      return new Decision(null, RouteReason.ROUTE_SOFTWARE);
+    }
+    if (slots.isEmpty()) {
+      return new Decision(null, RouteReason.NO_DEVICE);
+    }
+    RouteReason why = RouteReason.UNSUPPORTED;
+    for (Slot s : slots) {
+      if (!shape.supported(s.device().capabilities())) {
+        continue;
+      }
+      if (mode == RouteMode.AUTO && requestBytes < s.thresholdBytes()[family.ordinal()]) {
+        why = RouteReason.BELOW_THRESHOLD;
+        continue;
+      }
+      if (!s.gate().admit()) {
+        why = RouteReason.UNHEALTHY;
+        continue;
+      }
+      return new Decision(s, RouteReason.OK);
+    }
+    return new Decision(null, why);
+  }
+
+  private void countDevice(String alg, Slot s, long bytes) {
+    counters.record(alg, RouteCounters.DEVICE, s.device().name(), RouteReason.OK.label(), bytes);
+  }
+
+  private void countSoftware(String alg, RouteReason reason, long bytes) {
+    counters.record(alg, RouteCounters.SOFTWARE, softwareLabel, reason.label(), bytes);
+  }
+
+  private RouteReason failed(Slot s, DeviceException e) {
+    s.gate().onFailure(e.reason());
+    return RouteReason.ofDeviceFailure(e.reason());
+  }
+
+  // ---- AES-GCM -------------------------------------------------------------------------------
+
+  /**
+   * AES-GCM seal of {@code in} (NIST SP 800-38D section 7.1): ciphertext then tag at {@code
+   * out[outOff..]}; returns {@code inLen + tagLenBytes}. Arguments are validated by the caller;
+   * {@code out} may overlap {@code in}.
+   */
+  public int gcmSeal(
+      AesKeyMaterial key,
+      byte[] iv,
+      int tagLenBytes,
+      byte[] aad,
+      int aadOff,
+      int aadLen,
+      byte[] in,
+      int inOff,
+      int inLen,
+      byte[] out,
+      int outOff) {
+    Decision d =
+        decide(
+            Family.AES_GCM,
+            (long) inLen + aadLen,
+            c -> c.supportsGcm(key.lengthBytes(), iv.length, tagLenBytes, aadLen, inLen, false));
+    RouteReason reason = d.reason();
+    if (d.slot() != null) {
+      try {
+        int n =
+            d.slot()
+                .device()
+                .gcmSeal(key, iv, tagLenBytes, aad, aadOff, aadLen, in, inOff, inLen, out, outOff, timeoutNanos);
+        d.slot().gate().onSuccess();
+        countDevice(ALG_GCM_SEAL, d.slot(), inLen);
+        return n;
+      } catch (DeviceException e) {
+        reason = failed(d.slot(), e);
+      } catch (RuntimeException e) {
+        reason = RouteReason.FALLBACK_INTERNAL;
+      }
+    }
+    countSoftware(ALG_GCM_SEAL, reason, inLen);
+    return software.gcmSeal(key, iv, tagLenBytes, aad, aadOff, aadLen, in, inOff, inLen, out, outOff);
+  }
+
+  /**
+   * AES-GCM open (NIST SP 800-38D section 7.2): {@code in} is ciphertext followed by the tag;
+   * writes the plaintext only if the tag verifies, otherwise throws and leaves {@code out}
+   * untouched.
+   */
+  public int gcmOpen(
+      AesKeyMaterial key,
+      byte[] iv,
+      int tagLenBytes,
+      byte[] aad,
+      int aadOff,
+      int aadLen,
+      byte[] in,
+      int inOff,
+      int inLen,
+      byte[] out,
+      int outOff)
+      throws AEADBadTagException {
+    int dataLen = inLen - tagLenBytes;
+    Decision d =
+        decide(
+            Family.AES_GCM,
+            (long) dataLen + aadLen,
+            c -> c.supportsGcm(key.lengthBytes(), iv.length, tagLenBytes, aadLen, dataLen, true));
+    RouteReason reason = d.reason();
+    if (d.slot() != null) {
+      try {
+        int n =
+            d.slot()
+                .device()
+                .gcmOpen(key, iv, tagLenBytes, aad, aadOff, aadLen, in, inOff, inLen, out, outOff, timeoutNanos);
+        d.slot().gate().onSuccess();
+        countDevice(ALG_GCM_OPEN, d.slot(), inLen);
+        return n;
+      } catch (AEADBadTagException e) {
+        // A verdict, not a failure: the device checked the tag and left out untouched.
+        d.slot().gate().onSuccess();
+        countDevice(ALG_GCM_OPEN, d.slot(), inLen);
+        throw e;
+      } catch (DeviceException e) {
+        reason = failed(d.slot(), e);
+      } catch (RuntimeException e) {
+        reason = RouteReason.FALLBACK_INTERNAL;
+      }
+    }
+    countSoftware(ALG_GCM_OPEN, reason, inLen);
+    return software.gcmOpen(key, iv, tagLenBytes, aad, aadOff, aadLen, in, inOff, inLen, out, outOff);
+  }
+
+  // ---- SHA-2 ---------------------------------------------------------------------------------
+
+  /**
+   * How many message bytes a streaming digest should buffer in Java while the whole message may
+   * still go to a device in one shot; {@code 0} when no device could take this hash (the digest
+   * then streams straight into {@link #newDigest(DigestAlgorithm)}).
+   */
+  public int digestBufferLimit(DigestAlgorithm alg) {
+    if (config.route(Family.SHA2) == RouteMode.SOFTWARE) {
+      return 0;
+    }
+    long best = 0;
+    for (Slot s : slots) {
+      DeviceCapabilities c = s.device().capabilities();
+      if (c.supportsDigest(alg, 0)) {
+        best = Math.max(best, Math.min(c.digestDataMaxBytes(), DIGEST_BUFFER_CAP_BYTES));
+      }
+    }
+    return (int) best;
+  }
+
+  /** One-shot hash of {@code in[off..off+len)} into {@code out[outOff..]}, routed. */
+  public void digest(DigestAlgorithm alg, byte[] in, int off, int len, byte[] out, int outOff) {
+    Decision d = decide(Family.SHA2, len, c -> c.supportsDigest(alg, len));
+    RouteReason reason = d.reason();
+    if (d.slot() != null) {
+      try {
+        d.slot().device().digest(alg, in, off, len, out, outOff, timeoutNanos);
+        d.slot().gate().onSuccess();
+        countDevice(alg.jcaName(), d.slot(), len);
+        return;
+      } catch (DeviceException e) {
+        reason = failed(d.slot(), e);
+      } catch (RuntimeException e) {
+        reason = RouteReason.FALLBACK_INTERNAL;
+      }
+    }
+    countSoftware(alg.jcaName(), reason, len);
+    software.digest(alg, in, off, len, out, outOff);
+  }
+
+  /**
+   * A streaming software digest (for padding code: PSS, OAEP, MGF1, DigestInfo). Not counted:
+   * internal hashing is part of the operation that uses it.
+   */
+  public IncrementalDigest newDigest(DigestAlgorithm alg) {
+    return software.newDigest(alg);
+  }
+
+  /**
+   * Counts a message hashed by a streaming software digest from {@link #newDigest} on behalf of a
+   * {@code MessageDigest} (the message outgrew {@link #digestBufferLimit} or no device could take
+   * it).
+   */
+  public void countStreamedDigest(DigestAlgorithm alg, long totalBytes, boolean bufferExceeded) {
+    RouteReason reason;
+    if (bufferExceeded) {
+      reason = RouteReason.STREAMED;
+    } else if (config.route(Family.SHA2) == RouteMode.SOFTWARE) {
+      reason = RouteReason.ROUTE_SOFTWARE;
+    } else if (slots.isEmpty()) {
+      reason = RouteReason.NO_DEVICE;
+    } else {
+      reason = RouteReason.UNSUPPORTED;
+    }
+    countSoftware(alg.jcaName(), reason, totalBytes);
+  }
+
+  // ---- RSA -----------------------------------------------------------------------------------
+
+  private static BigInteger checkedInput(RsaKeyMaterial key, byte[] input) throws BadPaddingException {
+    Objects.requireNonNull(input, "input");
+    if (input.length != key.modulusBytes()) {
+      throw new IllegalArgumentException(
+          "RSA input must be exactly " + key.modulusBytes() + " bytes, got " + input.length);
+    }
+    BigInteger c = RsaMath.os2ip(input);
+    if (c.compareTo(key.modulus()) >= 0) {
+      // RFC 8017 section 5.1.2 step 1 / 5.2.1 step 1: the representative must be below n.
+      throw new BadPaddingException("Message is larger than modulus");
+    }
+    return c;
+  }
+
+  /**
+   * Raw RSADP / RSASP1 (RFC 8017 sections 5.1.2 and 5.2.1). {@code input} is exactly {@code
+   * key.modulusBytes()} long; the result has the same length. Every path blinds the input. A
+   * result computed on a device with CRT is verified with the public key before it is returned; on
+   * mismatch it is recomputed in software and the fault counted (the Bellcore attack recovers the
+   * key from one faulty CRT signature). Keys without two-prime CRT parts (non-CRT, multi-prime)
+   * always run in software with the private exponent.
+   *
+   * @throws BadPaddingException "Message is larger than modulus" when the input is not below n
+   * @throws IllegalArgumentException when the key is not private or the input length is wrong
+   */
+  public byte[] rsaPrivate(RsaKeyMaterial key, byte[] input) throws BadPaddingException {
+    Objects.requireNonNull(key, "key");
+    if (!key.isPrivate()) {
+      throw new IllegalArgumentException("rsaPrivate needs a private key");
+    }
+    BigInteger c = checkedInput(key, input);
+    int k = key.modulusBytes();
+    RouteReason reason;
+    if (!key.hasCrt()) {
+      reason = config.route(Family.RSA) == RouteMode.SOFTWARE ? RouteReason.ROUTE_SOFTWARE : RouteReason.NO_CRT;
+    } else {
+      Decision d = decide(Family.RSA, k, caps -> caps.supportsRsa(key.modulusBits(), true));
+      reason = d.reason();
+      if (d.slot() != null) {
+        RsaMath.Blinding blinding = RsaMath.newBlinding(key);
+        BigInteger n = key.modulus();
+        try {
+          byte[] raw =
+              d.slot()
+                  .device()
+                  .rsaPrivateCrt(key, RsaMath.i2osp(blinding.blind(c, n), k), timeoutNanos);
+          BigInteger m = blinding.unblind(RsaMath.os2ip(raw), n);
+          // Fault check: m^e mod n must give back the input (RFC 8017 RSAVP1 of the result).
+          if (raw.length == k && RsaMath.publicOp(key, m).equals(c)) {
+            d.slot().gate().onSuccess();
+            countDevice(ALG_RSA_PRIVATE, d.slot(), k);
+            return RsaMath.i2osp(m, k);
+          }
+          d.slot().gate().onFailure(DeviceException.Reason.DEVICE_ERROR);
+          reason = RouteReason.FAULT_VERIFY;
+        } catch (DeviceException e) {
+          reason = failed(d.slot(), e);
+        } catch (RuntimeException e) {
+          reason = RouteReason.FALLBACK_INTERNAL;
+        }
+      }
+    }
+    countSoftware(ALG_RSA_PRIVATE, reason, k);
+    return software.rsaPrivate(key, input);
+  }
+
+  /**
+   * Raw RSAEP / RSAVP1 (RFC 8017 sections 5.1.1 and 5.2.2), same length rules as {@link
+   * #rsaPrivate}. In {@code auto} route public-key operations stay on the CPU (a small exponent
+   * makes them cheaper than a device round trip); {@code accel.route.rsa=device} sends them to the
+   * device.
+   */
+  public byte[] rsaPublic(RsaKeyMaterial key, byte[] input) throws BadPaddingException {
+    Objects.requireNonNull(key, "key");
+    if (key.publicExponent() == null) {
+      throw new IllegalArgumentException("rsaPublic needs the public exponent");
+    }
+    checkedInput(key, input);
+    int k = key.modulusBytes();
+    RouteReason reason;
+    RouteMode mode = config.route(Family.RSA);
+    if (mode == RouteMode.AUTO) {
+      reason = slots.isEmpty() ? RouteReason.NO_DEVICE : RouteReason.PUBLIC_ON_CPU;
+    } else {
+      Decision d = decide(Family.RSA, k, caps -> caps.supportsRsa(key.modulusBits(), false));
+      reason = d.reason();
+      if (d.slot() != null) {
+        try {
+          byte[] out = d.slot().device().rsaPublic(key, input, timeoutNanos);
+          if (out.length == k) {
+            d.slot().gate().onSuccess();
+            countDevice(ALG_RSA_PUBLIC, d.slot(), k);
+            return out;
+          }
+          reason = RouteReason.FALLBACK_DEVICE_ERROR;
+        } catch (DeviceException e) {
+          reason = failed(d.slot(), e);
+        } catch (RuntimeException e) {
+          reason = RouteReason.FALLBACK_INTERNAL;
+        }
+      }
+    }
+    countSoftware(ALG_RSA_PUBLIC, reason, k);
+    return software.rsaPublic(key, input);
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The Accel JCA/JCE provider. Registered with the JDK through {@code provides
+ * java.security.Provider}; native access ({@code --enable-native-access=dev.accel.provider}) lets
+ * it reach the accelerator shim, and without it every request runs in software.
+ */
+module dev.accel.provider {
+  requires org.bouncycastle.provider;
+
+  exports dev.accel;
+  exports dev.accel.config;
+  exports dev.accel.core;
+  exports dev.accel.device;
+  exports dev.accel.metrics;
+  exports dev.accel.router;
+  exports dev.accel.rsa;
+
+  provides java.security.Provider with
+      dev.accel.AccelProvider;
+}
