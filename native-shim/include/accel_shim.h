@@ -305,6 +305,57 @@ ACCEL_API void accel_buf_free(accel_dev *dev, void *buf, uint64_t len);
 ACCEL_API int accel_emu_set_profile(accel_dev *dev, uint32_t profile);
 ACCEL_API int accel_emu_inject(accel_dev *dev, uint32_t fault, uint64_t count, uint64_t param);
 
+
+/* ---- UACCE discovery (added after ABI 1; additive, no version bump) ---- */
+/*
+ * Lists the UACCE devices under /sys/class/uacce (root overridable with the
+ * environment variable ACCEL_UACCE_SYSFS_ROOT; device nodes are looked up in
+ * /dev, overridable with ACCEL_UACCE_DEV_ROOT), one line per device, sorted
+ * by name, NUL-terminated:
+ *
+ *   name \t driver \t api \t flags \t algorithms \t available_instances \t
+ *   isolate \t numa_node \t usable \t reason \n
+ *
+ * algorithms is the sysfs newline list joined with ','; a missing attribute
+ * is "-" (numbers: -1); usable is 1 or 0; reason is empty when usable, else
+ * why not ("no SVA (flags bit 0 clear): ...", "isolated ...", "no free
+ * queues ...", "no permission on /dev/...", "no device node /dev/...",
+ * "driver ... is not used by Accel", ...). Devices of other drivers
+ * (hisi_zip, ...) are listed too, unusable.
+ *
+ * Returns the number of devices listed (>= 0), or ACCEL_ENOMEM when buf is
+ * too small (buf then holds the complete lines that fit), ACCEL_EINVAL for
+ * a NULL buf with len > 0. len 0 / NULL buf just counts.
+ */
+ACCEL_API int accel_uacce_list(char *buf, uint32_t len);
+
+/* ---- synchronous fast path, cpu backend (added after ABI 1; additive, no version bump) ---- */
+/*
+ * Validates and computes one request on the calling thread and returns its
+ * status (the cqe status accel_submit + accel_reap would give: OK, EBADMSG,
+ * EINVAL, ...); *out_len = bytes written to dst. No ring, no completion, no
+ * queue lock: requests of several threads on one queue run in parallel.
+ * desc.user_tag is ignored. The buffers are read and written only during the
+ * call (so Java may pass heap arrays through a critical downcall). Sessions
+ * come from accel_session_create on the same queue. ENOTSUP on backends
+ * other than cpu, ENODEV/EINVAL as for accel_submit.
+ */
+ACCEL_API int accel_execute(accel_queue *q, const struct accel_desc *desc, uint32_t *out_len);
+/*
+ * The same with every buffer as its own argument (so that Java can pass heap
+ * arrays through a critical downcall, which cannot reach pointers inside a
+ * struct). GCM: op is ACCEL_OP_GCM_SEAL or _OPEN, dst has len bytes, tag
+ * tag_len bytes (written by seal, read by open); an open that fails
+ * (EBADMSG) leaves dst zeroed. Digest: op is ACCEL_OP_SHA224.._SHA512, dst
+ * has dst_len >= the digest length bytes.
+ */
+ACCEL_API int accel_execute_gcm(accel_queue *q, uint64_t session, uint32_t op, const uint8_t *iv,
+				uint32_t iv_len, const uint8_t *aad, uint64_t aad_len,
+				const uint8_t *src, uint64_t len, uint8_t *dst, uint8_t *tag,
+				uint32_t tag_len);
+ACCEL_API int accel_execute_digest(accel_queue *q, uint32_t op, const uint8_t *src, uint64_t len,
+				   uint8_t *dst, uint32_t dst_len);
+
 #ifdef __cplusplus
 }
 #endif

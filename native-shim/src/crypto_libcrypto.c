@@ -51,10 +51,16 @@ typedef struct bignum_ctx BN_CTX;
 				   int))                                                          \
 	X(int, EVP_EncryptFinal_ex, (EVP_CIPHER_CTX *, unsigned char *, int *))                   \
 	X(int, EVP_DecryptFinal_ex, (EVP_CIPHER_CTX *, unsigned char *, int *))                   \
-	X(unsigned char *, SHA224, (const unsigned char *, size_t, unsigned char *))              \
-	X(unsigned char *, SHA256, (const unsigned char *, size_t, unsigned char *))              \
-	X(unsigned char *, SHA384, (const unsigned char *, size_t, unsigned char *))              \
-	X(unsigned char *, SHA512, (const unsigned char *, size_t, unsigned char *))              \
+	X(int, SHA224_Init, (void *))                                                             \
+	X(int, SHA224_Final, (unsigned char *, void *))                                           \
+	X(int, SHA256_Init, (void *))                                                             \
+	X(int, SHA256_Update, (void *, const void *, size_t))                                     \
+	X(int, SHA256_Final, (unsigned char *, void *))                                           \
+	X(int, SHA384_Init, (void *))                                                             \
+	X(int, SHA384_Final, (unsigned char *, void *))                                           \
+	X(int, SHA512_Init, (void *))                                                             \
+	X(int, SHA512_Update, (void *, const void *, size_t))                                     \
+	X(int, SHA512_Final, (unsigned char *, void *))                                           \
 	X(BIGNUM *, BN_new, (void))                                                               \
 	X(void, BN_clear_free, (BIGNUM *))                                                        \
 	X(BIGNUM *, BN_bin2bn, (const unsigned char *, int, BIGNUM *))                            \
@@ -210,21 +216,43 @@ uint32_t shim_digest_len(uint32_t op)
 	}
 }
 
+/*
+ * SHA-2 through libcrypto's low-level SHA*_Init/Update/Final (same ABI in
+ * 1.1.1 and 3.x). Not the one-shot SHA256(): in OpenSSL 3.0 that is
+ * EVP_Q_digest, which fetches the algorithm by name on every call (measured
+ * on Zen 4: 730-930 ns for 64 bytes against 100-130 ns here; equal in bulk).
+ * SHA-256/224 run on SHA-NI where the CPU has it (OpenSSL's own dispatch).
+ */
+union sha_ctx {		/* SHA256_CTX is 112 bytes, SHA512_CTX 216 */
+	uint64_t align;
+	uint8_t bytes[256];
+};
+
 int shim_digest(uint32_t op, const uint8_t *src, uint64_t len, uint8_t *dst, uint32_t *out_len)
 {
 	static const uint8_t empty[1];
-	unsigned char *r;
+	union sha_ctx c;
+	int ok;
 
 	if (!src)
 		src = empty;	/* len == 0: libcrypto wants a valid pointer */
 	switch (op) {
-	case ACCEL_OP_SHA224: r = lc.SHA224(src, len, dst); break;
-	case ACCEL_OP_SHA256: r = lc.SHA256(src, len, dst); break;
-	case ACCEL_OP_SHA384: r = lc.SHA384(src, len, dst); break;
-	case ACCEL_OP_SHA512: r = lc.SHA512(src, len, dst); break;
-	default: return ACCEL_EINVAL;
+	case ACCEL_OP_SHA224:
+		ok = lc.SHA224_Init(&c) && lc.SHA256_Update(&c, src, len) && lc.SHA224_Final(dst, &c);
+		break;
+	case ACCEL_OP_SHA256:
+		ok = lc.SHA256_Init(&c) && lc.SHA256_Update(&c, src, len) && lc.SHA256_Final(dst, &c);
+		break;
+	case ACCEL_OP_SHA384:
+		ok = lc.SHA384_Init(&c) && lc.SHA512_Update(&c, src, len) && lc.SHA384_Final(dst, &c);
+		break;
+	case ACCEL_OP_SHA512:
+		ok = lc.SHA512_Init(&c) && lc.SHA512_Update(&c, src, len) && lc.SHA512_Final(dst, &c);
+		break;
+	default:
+		return ACCEL_EINVAL;
 	}
-	if (!r)
+	if (!ok)
 		return ACCEL_EIO;
 	*out_len = shim_digest_len(op);
 	return ACCEL_OK;

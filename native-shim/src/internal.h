@@ -29,6 +29,15 @@ int shim_gcm(bool seal, const uint8_t *key, uint32_t key_len, const uint8_t *iv,
 int shim_digest(uint32_t op, const uint8_t *src, uint64_t len, uint8_t *dst, uint32_t *out_len);
 uint32_t shim_digest_len(uint32_t op);
 
+/* ---- kernel selection and AES-GCM on ipsec-mb (crypto_ipsecmb.c) ---- */
+struct shim_sess;
+const char *shim_kernel_driver(void);
+int shim_gcm_prepare(struct shim_sess *s);	/* precompute key data (AEAD session create) */
+void shim_gcm_release(struct shim_sess *s);	/* wipe and free it */
+int shim_gcm_run(bool seal, const struct shim_sess *s, const uint8_t *iv, uint32_t iv_len,
+		 const uint8_t *aad, uint64_t aad_len, const uint8_t *src, uint64_t len,
+		 uint8_t *dst, uint8_t *tag, uint32_t tag_len);
+
 struct shim_rsa;
 int shim_rsa_new(const struct accel_rsa_key *key, struct shim_rsa **out, uint32_t *n_bits);
 void shim_rsa_free(struct shim_rsa *rsa);
@@ -42,8 +51,11 @@ struct shim_sess {
 	atomic_uint refs;	/* requests in the SQ or on an engine */
 	uint32_t key_len;	/* AEAD */
 	uint8_t key[32];	/* AEAD: raw AES key (wiped on destroy) */
-	struct shim_rsa *rsa;	/* RSA: BIGNUMs, cleared on destroy */
+	void *gcm_kd;		/* AEAD on ipsec-mb: precomputed key data, 64-byte aligned */
+	struct shim_rsa *rsa;	/* RSA: BIGNUMs, cleared on destroy (emu, cpu) */
 	uint32_t n_bits, n_len;	/* RSA */
+	bool crt;		/* RSA: CRT private parts present */
+	struct shim_uadk_sess *uadk;	/* uadk backend: wd session handles */
 };
 
 struct shim_sess_slot {
@@ -82,6 +94,8 @@ struct accel_queue {
 	bool on_ready;
 	struct accel_queue *ready_next;
 	struct accel_queue *next;	/* device's list of queues */
+
+	struct shim_uadk_queue *uadk;	/* uadk backend: pinned wd ctxs, request slots */
 };
 
 /* ---- device ---- */
@@ -128,6 +142,8 @@ struct accel_dev {
 	struct shim_quarantine quarantine[SHIM_QUARANTINE_SLOTS];
 	uint32_t quarantine_next;
 	atomic_uint poison_violations;
+
+	struct shim_uadk_dev *uadk;	/* uadk backend */
 };
 
 /* ---- shim.c helpers shared by the backends ---- */
@@ -152,6 +168,45 @@ void shim_emu_caps(struct accel_caps *caps, const struct accel_dev_config *cfg);
 
 void shim_cpu_caps(struct accel_caps *caps);
 int shim_cpu_run(const struct accel_desc *d, const struct shim_sess *s, uint32_t *out_len);
+
+/* ---- UACCE discovery (uacce.c) ---- */
+#define SHIM_UACCE_MAX 64
+enum { SHIM_UACCE_OTHER = 0, SHIM_UACCE_SEC = 1, SHIM_UACCE_HPRE = 2 };
+struct shim_uacce_dev {
+	char name[64];		/* hisi_sec2-0 */
+	char driver[32];	/* hisi_sec2 */
+	char api[48];		/* hisi_qm_v2, "-" if absent */
+	char algorithms[192];	/* comma-joined */
+	int flags, avail, isolate, numa;	/* -1: absent (isolate: 0) */
+	int kind;		/* SHIM_UACCE_* */
+	bool usable;
+	char reason[256];	/* why not usable; empty when usable */
+	char sysfs_path[512];
+	char dev_path[512];
+};
+const char *shim_uacce_sysfs_root(void);
+const char *shim_uacce_dev_root(void);
+int shim_uacce_scan(struct shim_uacce_dev *out, int max);
+bool shim_uacce_has_alg(const struct shim_uacce_dev *d, const char *alg);
+bool shim_uacce_alive(const char *name, char *why, size_t why_len);
+
+/* ---- uadk backend (backend_uadk.c) ---- */
+struct shim_uadk_sess;
+struct shim_uadk_queue;
+struct shim_uadk_dev;
+int shim_uadk_probe(char *reason, uint32_t reason_len);
+int shim_uadk_open(struct accel_dev *dev);
+void shim_uadk_close(struct accel_dev *dev);
+int shim_uadk_queue_init(struct accel_queue *q);
+void shim_uadk_queue_fini(struct accel_queue *q, uint32_t drain_ms);
+int shim_uadk_sess_init(struct accel_queue *q, struct shim_sess *s, const void *key);
+void shim_uadk_sess_fini(struct shim_sess *s);
+/* Submits descs[0..n) (room already reserved); *taken = prefix accepted. */
+int shim_uadk_submit(struct accel_queue *q, const struct accel_desc *descs, uint32_t n,
+		     uint32_t *taken);
+/* Polls the queue's wd ctxs (reaper only); checks for removal. */
+void shim_uadk_poll(struct accel_queue *q);
+int shim_uadk_health(struct accel_dev *dev, struct accel_health *h);
 
 void shim_buf_dev_close(struct accel_dev *dev);
 uint32_t shim_buf_check(struct accel_dev *dev);

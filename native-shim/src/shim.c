@@ -113,26 +113,6 @@ _Static_assert(sizeof(struct accel_bn) == 16, "accel_bn");
 
 /* ---- probe ---- */
 
-static int uadk_probe(char *reason, uint32_t reason_len)
-{
-	DIR *d = opendir("/sys/class/uacce");
-	struct dirent *de;
-	int found = 0;
-
-	if (d) {
-		while ((de = readdir(d)))
-			if (!strncmp(de->d_name, "hisi_sec", 8) || !strncmp(de->d_name, "hisi_hpre", 9))
-				found++;
-		closedir(d);
-	}
-	if (!found) {
-		shim_copy_reason(reason, reason_len, "no /sys/class/uacce devices");
-		return ACCEL_ENODEV;
-	}
-	shim_copy_reason(reason, reason_len, "uacce devices present but this shim has no uadk backend");
-	return ACCEL_ENOTSUP;
-}
-
 ACCEL_API int accel_backend_probe(uint32_t backend, char *reason, uint32_t reason_len)
 {
 	int ret;
@@ -145,7 +125,7 @@ ACCEL_API int accel_backend_probe(uint32_t backend, char *reason, uint32_t reaso
 			shim_copy_reason(reason, reason_len, "");
 		return ret;
 	case ACCEL_BACKEND_UADK:
-		return uadk_probe(reason, reason_len);
+		return shim_uadk_probe(reason, reason_len);
 	default:
 		shim_copy_reason(reason, reason_len, "unknown backend");
 		return ACCEL_ENOTSUP;
@@ -199,13 +179,12 @@ ACCEL_API int accel_dev_open(uint32_t backend, const struct accel_dev_config *cf
 	*out = NULL;
 	if (!cfg)
 		cfg = &zero_cfg;
-	if (backend == ACCEL_BACKEND_UADK)
-		return uadk_probe(NULL, 0);
-	if (backend != ACCEL_BACKEND_EMU && backend != ACCEL_BACKEND_CPU)
+	if (backend != ACCEL_BACKEND_EMU && backend != ACCEL_BACKEND_CPU &&
+	    backend != ACCEL_BACKEND_UADK)
 		return ACCEL_EINVAL;
 	if (cfg->profile > ACCEL_PROFILE_HPRE_920 || cfg->engines > 256)
 		return ACCEL_EINVAL;
-	ret = shim_crypto_load(NULL, 0);
+	ret = backend == ACCEL_BACKEND_UADK ? shim_uadk_probe(NULL, 0) : shim_crypto_load(NULL, 0);
 	if (ret)
 		return ret;
 
@@ -219,15 +198,19 @@ ACCEL_API int accel_dev_open(uint32_t backend, const struct accel_dev_config *cf
 	if (backend == ACCEL_BACKEND_EMU) {
 		shim_emu_caps(&dev->caps, cfg);
 		snprintf(dev->caps.name, sizeof(dev->caps.name), "emu%u", dev->id);
-		snprintf(dev->caps.driver, sizeof(dev->caps.driver), "%s (EVP, emulated engines)",
-			 shim_crypto_version());
+		snprintf(dev->caps.driver, sizeof(dev->caps.driver), "%s", shim_kernel_driver());
+	} else if (backend == ACCEL_BACKEND_UADK) {
+		ret = shim_uadk_open(dev);	/* fills caps; owns the UADK singleton */
+		if (ret) {
+			free(dev);
+			return ret;
+		}
 	} else {
 		shim_cpu_caps(&dev->caps);
 		if (cfg->max_queues)
 			dev->caps.queues_max = cfg->max_queues;
 		snprintf(dev->caps.name, sizeof(dev->caps.name), "cpu%u", dev->id);
-		snprintf(dev->caps.driver, sizeof(dev->caps.driver), "%s (EVP, run to completion)",
-			 shim_crypto_version());
+		snprintf(dev->caps.driver, sizeof(dev->caps.driver), "%s", shim_kernel_driver());
 	}
 	dev->queue_budget = dev->caps.queues_max;
 
@@ -291,6 +274,8 @@ ACCEL_API int accel_dev_health(accel_dev *dev, struct accel_health *h)
 				 "device handle used after fork (queue mappings are not inherited)");
 		return ACCEL_OK;
 	}
+	if (dev->backend == ACCEL_BACKEND_UADK)
+		shim_uadk_health(dev, h);	/* re-checks sysfs; sets the removal reason */
 	pthread_mutex_lock(&dev->lock);
 	h->queues_open = dev->nqueues;
 	for (struct accel_queue *q = dev->queues; q; q = q->next)
@@ -302,11 +287,13 @@ ACCEL_API int accel_dev_health(accel_dev *dev, struct accel_health *h)
 
 	if (atomic_load(&dev->removed)) {
 		h->state = ACCEL_HEALTH_REMOVED;
-		shim_copy_reason(h->reason, sizeof(h->reason), "device removed");
+		if (!h->reason[0])
+			shim_copy_reason(h->reason, sizeof(h->reason), "device removed");
 	} else if (atomic_load(&dev->isolated)) {
 		h->state = ACCEL_HEALTH_ISOLATED;
-		shim_copy_reason(h->reason, sizeof(h->reason),
-				 "device isolated after hardware errors");
+		if (!h->reason[0])
+			shim_copy_reason(h->reason, sizeof(h->reason),
+					 "device isolated after hardware errors");
 	} else if (now < reset_until) {
 		h->state = ACCEL_HEALTH_RESETTING;
 		snprintf(h->reason, sizeof(h->reason), "device resetting (%llu ms left)",
@@ -335,6 +322,8 @@ ACCEL_API int accel_dev_close(accel_dev *dev)
 	pthread_mutex_unlock(&dev->lock);
 	if (dev->backend == ACCEL_BACKEND_EMU)
 		shim_emu_close(dev);
+	if (dev->backend == ACCEL_BACKEND_UADK)
+		shim_uadk_close(dev);
 	shim_buf_dev_close(dev);
 	dev->magic = SHIM_DEAD_MAGIC;
 	pthread_mutex_destroy(&dev->lock);
@@ -394,6 +383,22 @@ ACCEL_API int accel_queue_create(accel_dev *dev, uint32_t depth, accel_queue **o
 	pthread_mutex_init(&q->submit_lock, NULL);
 	pthread_mutex_init(&q->cq_lock, NULL);
 	pthread_mutex_init(&q->sess_lock, NULL);
+	if (dev->backend == ACCEL_BACKEND_UADK) {
+		ret = shim_uadk_queue_init(q);	/* pins one wd context per family */
+		if (ret) {
+			pthread_mutex_destroy(&q->submit_lock);
+			pthread_mutex_destroy(&q->cq_lock);
+			pthread_mutex_destroy(&q->sess_lock);
+			pthread_cond_destroy(&q->cq_cv);
+			free(q->sq.ent);
+			free(q->cq.ent);
+			free(q);
+			pthread_mutex_lock(&dev->lock);
+			dev->nqueues--;
+			pthread_mutex_unlock(&dev->lock);
+			return ret;
+		}
+	}
 	q->magic = SHIM_QUEUE_MAGIC;
 
 	pthread_mutex_lock(&dev->lock);
@@ -406,8 +411,11 @@ ACCEL_API int accel_queue_create(accel_dev *dev, uint32_t depth, accel_queue **o
 
 static void sess_free(struct shim_sess *s)
 {
+	if (s->uadk)
+		shim_uadk_sess_fini(s);
 	if (s->rsa)
 		shim_rsa_free(s->rsa);
+	shim_gcm_release(s);	/* ipsec-mb key data: wiped */
 	explicit_bzero(s, sizeof(*s));	/* AES key bytes */
 	free(s);
 }
@@ -422,6 +430,8 @@ ACCEL_API int accel_queue_destroy(accel_queue *q, uint32_t drain_ms)
 	dev = q->dev;
 	if (dev->backend == ACCEL_BACKEND_EMU)
 		shim_emu_queue_quiesce(dev, q, drain_ms);	/* no engine touches q after this */
+	if (dev->backend == ACCEL_BACKEND_UADK)
+		shim_uadk_queue_fini(q, drain_ms);	/* drains, or retires what is in flight */
 
 	pthread_mutex_lock(&dev->lock);
 	for (struct accel_queue **pp = &dev->queues; *pp; pp = &(*pp)->next) {
@@ -544,6 +554,13 @@ ACCEL_API int accel_session_create(accel_queue *q, uint32_t family, const void *
 		}
 		memcpy(s->key, key, key_len);
 		s->key_len = key_len;
+		ret = shim_gcm_prepare(s);	/* ipsec-mb: expand the key once per session */
+		if (!ret && q->dev->backend == ACCEL_BACKEND_UADK)
+			ret = shim_uadk_sess_init(q, s, key);	/* wd session pinned to q */
+		if (ret) {
+			sess_free(s);
+			return ret;
+		}
 	} else if (family == ACCEL_FAMILY_RSA) {
 		const struct accel_rsa_key *rk = key;
 
@@ -552,13 +569,18 @@ ACCEL_API int accel_session_create(accel_queue *q, uint32_t family, const void *
 			return ACCEL_EINVAL;
 		}
 		ret = sess_check_rsa_bits(caps, rk->n_bits);
-		if (!ret)
+		if (!ret && q->dev->backend == ACCEL_BACKEND_UADK)
+			ret = shim_uadk_sess_init(q, s, rk);	/* sets n_bits, n_len, crt */
+		else if (!ret)
 			ret = shim_rsa_new(rk, &s->rsa, &s->n_bits);
 		if (ret) {
-			free(s);
+			sess_free(s);
 			return ret;
 		}
-		s->n_len = (s->n_bits + 7) / 8;
+		if (s->rsa) {
+			s->n_len = (s->n_bits + 7) / 8;
+			s->crt = shim_rsa_has_crt(s->rsa);
+		}
 	} else {
 		free(s);
 		return ACCEL_EINVAL;
@@ -666,7 +688,7 @@ int shim_validate(const struct accel_caps *caps, const struct accel_desc *d,
 			return ACCEL_EINVAL;
 		if (d->src_len != s->n_len || d->dst_len < s->n_len || !d->src || !d->dst)
 			return ACCEL_EINVAL;
-		if (d->op == ACCEL_OP_RSA_PRIV_CRT && !shim_rsa_has_crt(s->rsa))
+		if (d->op == ACCEL_OP_RSA_PRIV_CRT && !s->crt)
 			return ACCEL_EINVAL;
 		return ACCEL_OK;
 	default:
@@ -683,8 +705,8 @@ int shim_execute(const struct accel_desc *d, const struct shim_sess *s, uint32_t
 	switch (d->op) {
 	case ACCEL_OP_GCM_SEAL:
 	case ACCEL_OP_GCM_OPEN:
-		ret = shim_gcm(d->op == ACCEL_OP_GCM_SEAL, s->key, s->key_len, d->iv, d->iv_len,
-			       d->aad, d->aad_len, d->src, d->src_len, d->dst, d->tag, d->tag_len);
+		ret = shim_gcm_run(d->op == ACCEL_OP_GCM_SEAL, s, d->iv, d->iv_len, d->aad,
+				   d->aad_len, d->src, d->src_len, d->dst, d->tag, d->tag_len);
 		if (!ret)
 			*out_len = (uint32_t)d->src_len;
 		return ret;
@@ -753,6 +775,18 @@ ACCEL_API int accel_submit(accel_queue *q, const struct accel_desc *descs, uint3
 	k = n < room ? n : room;
 	/* count before publishing: a completion can be reaped as soon as it is pushed */
 	atomic_fetch_add(&q->inflight, k);
+	if (dev->backend == ACCEL_BACKEND_UADK) {
+		uint32_t taken = 0;
+
+		ret = shim_uadk_submit(q, descs, k, &taken);
+		atomic_fetch_sub(&q->inflight, k - taken);	/* EBUSY: the rest was not taken */
+		pthread_mutex_unlock(&q->submit_lock);
+		atomic_fetch_add(&dev->submitted, taken);
+		*accepted = taken;
+		if (ret == ACCEL_ENODEV)
+			return ret;
+		return taken < n ? ACCEL_EAGAIN : ACCEL_OK;
+	}
 	for (uint32_t i = 0; i < k; i++) {
 		const struct accel_desc *d = &descs[i];
 		struct shim_sess *s = NULL;
@@ -790,15 +824,92 @@ ACCEL_API int accel_submit(accel_queue *q, const struct accel_desc *descs, uint3
 	return k < n ? ACCEL_EAGAIN : ACCEL_OK;
 }
 
+/*
+ * The cpu device's synchronous fast path: validates and computes one request on the calling
+ * thread and returns its status, with no ring, no completion and no queue lock (requests of
+ * several threads on one queue run in parallel). The buffers are only touched during the call,
+ * so Java may pass heap memory through a critical downcall. Counted in accel_health like a
+ * submitted and reaped request.
+ */
+ACCEL_API int accel_execute(accel_queue *q, const struct accel_desc *d, uint32_t *out_len)
+{
+	struct accel_dev *dev;
+	struct shim_sess *s = NULL;
+	uint32_t len = 0;
+	int ret;
+
+	if (!out_len)
+		return ACCEL_EINVAL;
+	*out_len = 0;
+	ret = queue_check(q, true);
+	if (ret)
+		return ret;
+	dev = q->dev;
+	if (dev->backend != ACCEL_BACKEND_CPU)
+		return ACCEL_ENOTSUP;
+	if (!d)
+		return ACCEL_EINVAL;
+	if (needs_session(d->op)) {
+		pthread_mutex_lock(&q->sess_lock);
+		s = shim_sess_lookup_locked(q, d->session);
+		if (s)
+			atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+		pthread_mutex_unlock(&q->sess_lock);
+	}
+	ret = shim_validate(&dev->caps, d, s);
+	if (!ret)
+		ret = shim_cpu_run(d, s, &len);
+	if (s)
+		atomic_fetch_sub_explicit(&s->refs, 1, memory_order_release);
+	atomic_fetch_add_explicit(&dev->submitted, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&dev->completed, 1, memory_order_relaxed);
+	if (ret && ret != ACCEL_EBADMSG)
+		atomic_fetch_add_explicit(&dev->errors, 1, memory_order_relaxed);
+	*out_len = ret ? 0 : len;
+	return ret;
+}
+
+/* Flat-argument forms of accel_execute: every buffer is its own argument (Java critical downcalls). */
+ACCEL_API int accel_execute_gcm(accel_queue *q, uint64_t session, uint32_t op, const uint8_t *iv,
+				uint32_t iv_len, const uint8_t *aad, uint64_t aad_len,
+				const uint8_t *src, uint64_t len, uint8_t *dst, uint8_t *tag,
+				uint32_t tag_len)
+{
+	struct accel_desc d = { .session = session, .op = op, .src = src, .src_len = len,
+				.dst = dst, .dst_len = len, .aad = aad, .aad_len = aad_len,
+				.iv = iv, .iv_len = iv_len, .tag_len = tag_len, .tag = tag };
+	uint32_t out_len;
+
+	if (op != ACCEL_OP_GCM_SEAL && op != ACCEL_OP_GCM_OPEN)
+		return ACCEL_EINVAL;
+	return accel_execute(q, &d, &out_len);
+}
+
+ACCEL_API int accel_execute_digest(accel_queue *q, uint32_t op, const uint8_t *src, uint64_t len,
+				   uint8_t *dst, uint32_t dst_len)
+{
+	struct accel_desc d = { .op = op, .src = src, .src_len = len, .dst = dst,
+				.dst_len = dst_len };
+	uint32_t out_len;
+
+	if (op < ACCEL_OP_SHA224 || op > ACCEL_OP_SHA512)
+		return ACCEL_EINVAL;
+	return accel_execute(q, &d, &out_len);
+}
+
 ACCEL_API int accel_reap(accel_queue *q, struct accel_cqe *cqes, uint32_t max, uint32_t *got)
 {
 	uint32_t n, errs = 0;
 	int ret;
 
+	bool uadk;
+
 	if (!got)
 		return ACCEL_EINVAL;
 	*got = 0;
-	ret = queue_check(q, true);
+	uadk = q && q->magic == SHIM_QUEUE_MAGIC && q->dev->backend == ACCEL_BACKEND_UADK;
+	/* uadk: after removal, the ENODEV completions of what was in flight are still reaped */
+	ret = queue_check(q, !uadk);
 	if (ret)
 		return ret;
 	if (atomic_load(&q->qerr))
@@ -808,6 +919,17 @@ ACCEL_API int accel_reap(accel_queue *q, struct accel_cqe *cqes, uint32_t max, u
 	/* one reaper per queue (UADK poll contexts are single-consumer): asserted, not assumed */
 	if (atomic_exchange(&q->reaper, 1))
 		return ACCEL_EALREADY;
+	if (uadk) {
+		shim_uadk_poll(q);	/* completion callbacks post into the CQ */
+		if (atomic_load(&q->qerr)) {
+			atomic_store_explicit(&q->reaper, 0, memory_order_release);
+			return ACCEL_EQUEUE;
+		}
+		if (dev_gone(q->dev) && !shim_cq_count(&q->cq)) {
+			atomic_store_explicit(&q->reaper, 0, memory_order_release);
+			return ACCEL_ENODEV;
+		}
+	}
 	n = shim_cq_pop(&q->cq, cqes, max);
 	for (uint32_t i = 0; i < n; i++)
 		if (cqes[i].status != ACCEL_OK && cqes[i].status != ACCEL_EBADMSG)
@@ -833,14 +955,47 @@ ACCEL_API int accel_reap(accel_queue *q, struct accel_cqe *cqes, uint32_t max, u
 ACCEL_API int accel_wait(accel_queue *q, uint32_t timeout_ms)
 {
 	struct timespec ts;
-	uint64_t deadline;
-	int ret = queue_check(q, true);
+	uint64_t deadline, nap = 1000;
+	bool uadk = q && q->magic == SHIM_QUEUE_MAGIC && q->dev->backend == ACCEL_BACKEND_UADK;
+	int ret = queue_check(q, !uadk);
 
 	if (ret)
 		return ret;
 	if (atomic_exchange(&q->reaper, 1))
 		return ACCEL_EALREADY;
 	deadline = shim_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+	if (uadk) {
+		/* UADK completions are polled: poll, then back off from 1 us to 200 us */
+		for (;;) {
+			shim_uadk_poll(q);
+			if (atomic_load(&q->qerr)) {
+				ret = ACCEL_EQUEUE;
+				break;
+			}
+			if (shim_cq_count(&q->cq)) {
+				ret = ACCEL_OK;
+				break;
+			}
+			if (dev_gone(q->dev)) {
+				ret = ACCEL_ENODEV;
+				break;
+			}
+			if (shim_now_ns() >= deadline) {
+				ret = ACCEL_ETIMEDOUT;
+				break;
+			}
+			if (nap < 20000) {
+				shim_busy_wait_ns(nap);
+			} else {
+				struct timespec nt = { 0, (long)nap };
+
+				nanosleep(&nt, NULL);
+			}
+			nap = nap * 2 > 200000 ? 200000 : nap * 2;
+		}
+		atomic_store_explicit(&q->reaper, 0, memory_order_release);
+		return ret;
+	}
 	deadline_ts(&ts, deadline);
 	pthread_mutex_lock(&q->cq_lock);
 	for (;;) {

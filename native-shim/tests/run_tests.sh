@@ -4,8 +4,8 @@
 pass=0 fail=0 skip=0 failed=""
 # exports: the library must export exactly the accel_* entry points (version script)
 if [ -n "$LIB" ]; then
-	extra=$(nm -D --defined-only "$LIB" | awk '{print $NF}' | grep -v '^accel_')
-	if [ -z "$extra" ] && nm -D --defined-only "$LIB" | grep -q ' accel_submit$'; then
+	extra=$(${NM:-nm} -D --defined-only "$LIB" | awk '{print $NF}' | grep -v '^accel_')
+	if [ -z "$extra" ] && ${NM:-nm} -D --defined-only "$LIB" | grep -q ' accel_submit$'; then
 		echo "  PASS exports"
 		pass=$((pass + 1))
 	else
@@ -16,7 +16,7 @@ if [ -n "$LIB" ]; then
 fi
 for t in "$@"; do
 	name=$(basename "$t")
-	timeout 300 "$t" >"$t.log" 2>&1
+	timeout -k 10 300 $RUNNER "$t" >"$t.log" 2>&1
 	rc=$?
 	sed 's/^/  /' "$t.log"
 	case $rc in

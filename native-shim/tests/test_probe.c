@@ -35,6 +35,7 @@ int main(void)
 	pid_t pid;
 
 	t_name = "probe";
+	t_require_threads();	/* forks first */
 	/* the no-libcrypto case runs first, in a child: libcrypto binds once per process */
 	fflush(stdout);
 	pid = fork();

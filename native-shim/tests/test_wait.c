@@ -32,6 +32,7 @@ int main(void)
 	int efd;
 
 	t_name = "wait";
+	t_require_threads();
 	dev = t_open(ACCEL_BACKEND_EMU, ACCEL_PROFILE_FAST, 2);
 	q = t_queue(dev, 8);
 	t0 = t_now_ms();
