@@ -5,8 +5,11 @@
  */
 module dev.accel.provider {
   requires org.bouncycastle.provider;
+  requires java.management; // the metrics MBean
+  requires jdk.jfr; // the accel.Request event
 
   exports dev.accel;
+  exports dev.accel.api;
   exports dev.accel.config;
   exports dev.accel.core;
   exports dev.accel.device;

@@ -1,7 +1,11 @@
 package dev.accel;
 
+import dev.accel.api.AccelCrypto;
 import dev.accel.config.AccelConfig;
 import dev.accel.device.Device;
+import dev.accel.device.DeviceHealth;
+import dev.accel.device.DeviceSelfTest;
+import dev.accel.ffm.NativeLibrary;
 import dev.accel.metrics.RouteCounters;
 import dev.accel.metrics.RouteStats;
 import dev.accel.router.DeviceSelection;
@@ -18,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The Accel JCA/JCE provider: AES-GCM, SHA-2 and RSA served by crypto-accelerator queues when a
@@ -46,6 +51,10 @@ public final class AccelProvider extends Provider {
   private final transient DeviceSelection selection;
   private final transient Router router;
   private final transient RouteCounters counters;
+  private final transient ProviderMetrics metrics;
+  private final transient String mbeanName;
+  private final transient boolean devicesRequested; // accel.devices names backends explicitly
+  private transient volatile AccelCrypto crypto;
 
   /** A provider configured from {@code accel.*} system properties and {@code accel.conf}. */
   public AccelProvider() {
@@ -64,6 +73,120 @@ public final class AccelProvider extends Provider {
         putService(new AccelService(this, row));
       }
     }
+    this.devicesRequested =
+        injectedDevices == null && !config.devices().equals(List.of("auto")) && !config.devices().equals(List.of("none"));
+    this.metrics = new ProviderMetrics(router, counters);
+    this.mbeanName =
+        Boolean.parseBoolean(System.getProperty("accel.jmx.enabled", "true"))
+            ? ProviderMetrics.register(this, metrics, System.getProperty("accel.jmx.name"))
+            : "not registered: accel.jmx.enabled=false";
+  }
+
+  /** The explicit batch and asynchronous API ({@code docs/api.md}); same routing as JCA. */
+  public AccelCrypto crypto() {
+    AccelCrypto c = crypto;
+    if (c == null) {
+      synchronized (this) {
+        c = crypto;
+        if (c == null) {
+          c = new AccelCryptoImpl(this, router);
+          crypto = c;
+        }
+      }
+    }
+    return c;
+  }
+
+  /**
+   * Why native or device loading failed, if it did: the native library could not be loaded, or a
+   * backend that {@code accel.devices} names could not be opened. Empty when everything configured
+   * is in use (with {@code accel.devices=auto}, "no accelerator present" is not an error).
+   */
+  public Optional<String> loadingError() {
+    List<String> problems = new ArrayList<>();
+    boolean wantsNative = devicesRequested || config.software().equals("native");
+    if (wantsNative && !NativeLibrary.isAvailable()) {
+      problems.add("native shim " + NativeLibrary.describe());
+    }
+    for (String line : selection.status()) {
+      if (line.contains("unavailable")) {
+        problems.add(line);
+      }
+    }
+    return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+  }
+
+  /** The exception behind a failed native library load, if any. */
+  public Optional<Throwable> loadingErrorCause() {
+    return NativeLibrary.isAvailable() ? Optional.empty() : Optional.ofNullable(NativeLibrary.unavailabilityCause());
+  }
+
+  /**
+   * Known-answer tests (AES-GCM 128/192/256, SHA-224/256/384/512, RSA-2048 private CRT and
+   * public) through every route this provider has: each device, then the software tier.
+   * Device failures are results, never exceptions.
+   */
+  public List<DeviceSelfTest.Result> runSelfTests() {
+    List<DeviceSelfTest.Result> out = new ArrayList<>();
+    for (Device d : router.devices()) {
+      out.addAll(DeviceSelfTest.run(d));
+    }
+    out.addAll(DeviceSelfTest.run(router.softwareAsDevice()));
+    return out;
+  }
+
+  /**
+   * A device's health as this provider sees it.
+   *
+   * @param state the device's own report ({@code accel_dev_health})
+   * @param usable whether the router sends it requests (health usable and breaker closed)
+   * @param reason why not, or the device's own reason text; empty when all is well
+   */
+  public record DeviceHealthReport(
+      String name, String backend, DeviceHealth.State state, boolean usable, String reason, int inflight) {}
+
+  /** Per-device health with reason. */
+  public List<DeviceHealthReport> deviceHealth() {
+    List<DeviceHealthReport> out = new ArrayList<>();
+    List<Device> devices = router.devices();
+    List<Router.DeviceState> states = router.deviceStates();
+    for (int i = 0; i < devices.size(); i++) {
+      Device d = devices.get(i);
+      Router.DeviceState st = states.get(i);
+      DeviceHealth h = d.health();
+      boolean usable = h.usable() && st.usable();
+      String reason = !st.usable() ? st.reason() : h.reason();
+      out.add(new DeviceHealthReport(d.name(), d.backend(), h.state(), usable, reason == null ? "" : reason, st.inflight()));
+    }
+    return out;
+  }
+
+  /**
+   * Throws {@link IllegalStateException} naming the reason when this provider is not healthy: a
+   * loading error, a device that is unusable (breaker open, removed, isolated), or a failed
+   * known-answer test on any route. Returns normally otherwise.
+   */
+  public void assertHealthy() {
+    List<String> problems = new ArrayList<>();
+    loadingError().ifPresent(e -> problems.add("loading: " + e));
+    for (DeviceHealthReport h : deviceHealth()) {
+      if (!h.usable()) {
+        problems.add(h.name() + " unusable: " + h.state() + (h.reason().isEmpty() ? "" : " (" + h.reason() + ")"));
+      }
+    }
+    for (DeviceSelfTest.Result r : runSelfTests()) {
+      if (r.failed()) {
+        problems.add("self-test " + r);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("Accel provider unhealthy: " + String.join("; ", problems));
+    }
+  }
+
+  /** The JMX name of this provider's metrics MBean, or "not registered: why". */
+  public String metricsMBeanName() {
+    return mbeanName;
   }
 
   /** A provider configured by {@code settings} ({@code accel.*} keys) over the environment. */
@@ -188,7 +311,8 @@ public final class AccelProvider extends Provider {
     for (String line : deviceStatus()) {
       sb.append("  ").append(line).append(System.lineSeparator());
     }
-    sb.append(stats().render());
+    sb.append("metrics MBean: ").append(mbeanName).append(System.lineSeparator());
+    sb.append(metrics.render());
     return sb.toString();
   }
 

@@ -30,7 +30,13 @@ final class DevicesCommand implements Command {
       Devices.Probe p = Devices.probe(backend);
       if (!p.available()) {
         out.println(backend + ": not available: " + p.reason());
+        if (backend.equals("uadk")) {
+          printUacce(out);
+        }
         continue;
+      }
+      if (backend.equals("uadk")) {
+        printUacce(out);
       }
       try (NativeDevice d = Devices.open(backend, DeviceOptions.defaults())) {
         out.println(backend + ": available");
@@ -40,6 +46,22 @@ final class DevicesCommand implements Command {
       }
     }
     return 0;
+  }
+
+  /** Every UACCE device with its sysfs state and, when unusable, why. */
+  static void printUacce(PrintStream out) {
+    List<Devices.UacceDevice> devs = Devices.uacceDevices();
+    if (devs.isEmpty()) {
+      out.println("  UACCE devices: none under " + Devices.uacceSysfsRoot());
+      return;
+    }
+    out.println("  UACCE devices under " + Devices.uacceSysfsRoot() + ":");
+    for (Devices.UacceDevice u : devs) {
+      out.printf("    %-14s %-8s api %s, flags %d (%s), algorithms %s, free queues %d, NUMA %d%s%n",
+          u.name(), u.usable() ? "usable" : "UNUSABLE", u.api(), u.flags(),
+          (u.flags() & 1) != 0 ? "SVA" : "no SVA", String.join(",", u.algorithms()),
+          u.availableInstances(), u.numaNode(), u.usable() ? "" : ": " + u.reason());
+    }
   }
 
   static void print(NativeDevice d, PrintStream out) {

@@ -16,7 +16,8 @@ public final class Main {
   /** Every subcommand, in the order {@code help} lists them. */
   static Map<String, Command> commands() {
     Map<String, Command> m = new LinkedHashMap<>();
-    for (Command c : List.of(new DevicesCommand(), new SelfTestCommand())) {
+    for (Command c : List.of(new DevicesCommand(), new SelfTestCommand(), new StatsCommand(),
+        new SpeedCommand())) {
       m.put(c.name(), c);
     }
     m.put("help", new HelpCommand(m));

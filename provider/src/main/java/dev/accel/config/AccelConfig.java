@@ -77,6 +77,13 @@ public final class AccelConfig {
   public static final String KEY_FAMILIES = "accel.families";
   public static final String KEY_TIMEOUT_MS = "accel.device.timeout.ms";
   public static final String KEY_QUEUE_DEPTH = "accel.device.queue.depth";
+  public static final String KEY_QUEUES = "accel.device.queues";
+  public static final String KEY_BUSY_US = "accel.device.busy.us";
+  public static final String KEY_INFLIGHT_MAX = "accel.device.inflight.max";
+  public static final String KEY_POISON = "accel.device.poison-freed";
+  public static final String KEY_CALIBRATE = "accel.calibrate";
+  public static final String KEY_BREAKER_ERRORS = "accel.breaker.errors";
+  public static final String KEY_BREAKER_PROBE_MS = "accel.breaker.probe.ms";
 
   static final List<String> DEVICE_VALUES = List.of("auto", "emu", "cpu", "uadk", "none");
   static final List<String> PROFILE_VALUES = List.of("fast", "sec-920", "hpre-920");
@@ -97,6 +104,13 @@ public final class AccelConfig {
   private final EnumMap<Family, RouteMode> routes;
   private final long deviceTimeoutMs;
   private final int queueDepth;
+  private final int queues;
+  private final long busyUs;
+  private final int inflightMax;
+  private final boolean poisonFreed;
+  private final boolean calibrate;
+  private final int breakerErrors;
+  private final long breakerProbeMs;
   private final Map<String, String> effective;
 
   private AccelConfig(Map<String, String> raw) {
@@ -117,6 +131,20 @@ public final class AccelConfig {
       throw invalid(KEY_QUEUE_DEPTH, raw.get(KEY_QUEUE_DEPTH), "0 (backend default) or a power of two from 2 to 65536");
     }
     eff.put(KEY_QUEUE_DEPTH, Integer.toString(queueDepth));
+    queues = (int) integer(KEY_QUEUES, raw.getOrDefault(KEY_QUEUES, "1"), 1, 64);
+    eff.put(KEY_QUEUES, Integer.toString(queues));
+    busyUs = integer(KEY_BUSY_US, raw.getOrDefault(KEY_BUSY_US, "2000"), 0, 10_000_000);
+    eff.put(KEY_BUSY_US, Long.toString(busyUs));
+    inflightMax = (int) integer(KEY_INFLIGHT_MAX, raw.getOrDefault(KEY_INFLIGHT_MAX, "4096"), 1, 1 << 20);
+    eff.put(KEY_INFLIGHT_MAX, Integer.toString(inflightMax));
+    poisonFreed = Boolean.parseBoolean(oneOf(KEY_POISON, raw.getOrDefault(KEY_POISON, "false"), BOOLEAN_VALUES));
+    eff.put(KEY_POISON, Boolean.toString(poisonFreed));
+    calibrate = Boolean.parseBoolean(oneOf(KEY_CALIBRATE, raw.getOrDefault(KEY_CALIBRATE, "true"), BOOLEAN_VALUES));
+    eff.put(KEY_CALIBRATE, Boolean.toString(calibrate));
+    breakerErrors = (int) integer(KEY_BREAKER_ERRORS, raw.getOrDefault(KEY_BREAKER_ERRORS, "16"), 1, 1_000_000);
+    eff.put(KEY_BREAKER_ERRORS, Integer.toString(breakerErrors));
+    breakerProbeMs = integer(KEY_BREAKER_PROBE_MS, raw.getOrDefault(KEY_BREAKER_PROBE_MS, "100"), 1, 3_600_000);
+    eff.put(KEY_BREAKER_PROBE_MS, Long.toString(breakerProbeMs));
 
     enabled = new EnumMap<>(Family.class);
     String familiesValue = raw.get(KEY_FAMILIES);
@@ -206,7 +234,14 @@ public final class AccelConfig {
             KEY_SOFTWARE,
             KEY_FAMILIES,
             KEY_TIMEOUT_MS,
-            KEY_QUEUE_DEPTH));
+            KEY_QUEUE_DEPTH,
+            KEY_QUEUES,
+            KEY_BUSY_US,
+            KEY_INFLIGHT_MAX,
+            KEY_POISON,
+            KEY_CALIBRATE,
+            KEY_BREAKER_ERRORS,
+            KEY_BREAKER_PROBE_MS));
     for (Family f : Family.values()) {
       keys.add(enabledKey(f));
       keys.add(thresholdKey(f));
@@ -407,6 +442,41 @@ public final class AccelConfig {
   /** Ring entries per device queue; 0 = the backend's default. */
   public int queueDepth() {
     return queueDepth;
+  }
+
+  /** Queues opened per device ({@code accel.device.queues}); requests spread round-robin. */
+  public int queues() {
+    return queues;
+  }
+
+  /** How long a full queue (EAGAIN) is retried before the request spills to software. */
+  public long busyRetryNanos() {
+    return busyUs * 1000L;
+  }
+
+  /** Requests the router keeps in flight on one device before spilling to software. */
+  public int inflightMax() {
+    return inflightMax;
+  }
+
+  /** Debug: open devices with ACCEL_DEV_POISON_FREED (freed buffers poisoned, late writes reported). */
+  public boolean poisonFreed() {
+    return poisonFreed;
+  }
+
+  /** Calibrate size thresholds against the software tier at start-up. */
+  public boolean calibrate() {
+    return calibrate;
+  }
+
+  /** Consecutive device failures that open a device's circuit breaker. */
+  public int breakerErrors() {
+    return breakerErrors;
+  }
+
+  /** How often an open breaker re-probes its device. */
+  public long breakerProbeMs() {
+    return breakerProbeMs;
   }
 
   /** Every effective setting, for {@code accel stats} and diagnostics (no secrets here). */

@@ -3,6 +3,8 @@ package dev.accel.device;
 import dev.accel.core.AesKeyMaterial;
 import dev.accel.core.DigestAlgorithm;
 import dev.accel.core.RsaKeyMaterial;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 
@@ -85,6 +87,65 @@ public interface Device extends AutoCloseable {
 
   /** Raw RSA public-key operation (RFC 8017 5.1.1 / 5.2.2). Same length rules. */
   byte[] rsaPublic(RsaKeyMaterial key, byte[] input, long timeoutNanos) throws DeviceException;
+
+  /**
+   * Seals ({@code open == false}) or opens every item; element i of the result belongs to item
+   * i and fails alone. Devices with queues submit the items together (one doorbell); this default
+   * runs them one by one.
+   */
+  default List<BatchOutcome> gcmBatch(boolean open, List<GcmItem> items, long timeoutNanos) {
+    List<BatchOutcome> out = new ArrayList<>(items.size());
+    for (GcmItem it : items) {
+      try {
+        int dataLen = open ? it.input().length - it.tagLenBytes() : it.input().length;
+        byte[] o = new byte[open ? Math.max(0, dataLen) : dataLen + it.tagLenBytes()];
+        if (open) {
+          gcmOpen(it.key(), it.iv(), it.tagLenBytes(), it.aad(), 0, it.aad().length, it.input(), 0,
+              it.input().length, o, 0, timeoutNanos);
+        } else {
+          gcmSeal(it.key(), it.iv(), it.tagLenBytes(), it.aad(), 0, it.aad().length, it.input(), 0,
+              it.input().length, o, 0, timeoutNanos);
+        }
+        out.add(BatchOutcome.of(o));
+      } catch (DeviceException | AEADBadTagException | IllegalArgumentException e) {
+        out.add(BatchOutcome.failed(e));
+      }
+    }
+    return out;
+  }
+
+  /** Digests every message; element i fails alone. Default: one by one. */
+  default List<BatchOutcome> digestBatch(DigestAlgorithm alg, List<byte[]> messages, long timeoutNanos) {
+    List<BatchOutcome> out = new ArrayList<>(messages.size());
+    for (byte[] m : messages) {
+      try {
+        byte[] o = new byte[alg.digestLenBytes()];
+        digest(alg, m, 0, m.length, o, 0, timeoutNanos);
+        out.add(BatchOutcome.of(o));
+      } catch (DeviceException | IllegalArgumentException e) {
+        out.add(BatchOutcome.failed(e));
+      }
+    }
+    return out;
+  }
+
+  /** {@link #rsaPrivateCrt} of every input with one key; element i fails alone. Default: one by one. */
+  default List<BatchOutcome> rsaPrivateCrtBatch(RsaKeyMaterial key, List<byte[]> inputs, long timeoutNanos) {
+    List<BatchOutcome> out = new ArrayList<>(inputs.size());
+    for (byte[] in : inputs) {
+      try {
+        out.add(BatchOutcome.of(rsaPrivateCrt(key, in, timeoutNanos)));
+      } catch (DeviceException | IllegalArgumentException e) {
+        out.add(BatchOutcome.failed(e));
+      }
+    }
+    return out;
+  }
+
+  /** Requests given to this device and not yet completed (0 when not tracked). */
+  default int inflight() {
+    return 0;
+  }
 
   /** Fault injection and profile control, present only on the emulated device. */
   default Optional<EmulatorControl> emulator() {

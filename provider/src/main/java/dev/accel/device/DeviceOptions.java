@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param defaultTimeoutNanos deadline used when an operation is given a non-positive timeout
  * @param busyRetryNanos how long a full queue (EAGAIN) is retried before the request fails BUSY
  * @param numaNode NUMA node to open on, -1 = any
+ * @param poisonFreed debug: {@code ACCEL_DEV_POISON_FREED}, freed device buffers are poisoned and
+ *     quarantined, and a late device write into one is reported in the health reason
  */
 public record DeviceOptions(
     EmulatorControl.Profile profile,
@@ -22,7 +24,8 @@ public record DeviceOptions(
     int queues,
     long defaultTimeoutNanos,
     long busyRetryNanos,
-    int numaNode) {
+    int numaNode,
+    boolean poisonFreed) {
 
   public DeviceOptions {
     Objects.requireNonNull(profile, "profile");
@@ -45,30 +48,34 @@ public record DeviceOptions(
 
   /** fast profile, default engines and depth, one queue, 5 s timeout, 2 ms busy budget. */
   public static DeviceOptions defaults() {
-    return new DeviceOptions(EmulatorControl.Profile.FAST, 0, 0, 1, 5_000_000_000L, 2_000_000L, -1);
+    return new DeviceOptions(EmulatorControl.Profile.FAST, 0, 0, 1, 5_000_000_000L, 2_000_000L, -1, false);
   }
 
   public DeviceOptions withProfile(EmulatorControl.Profile p) {
-    return new DeviceOptions(p, engines, queueDepth, queues, defaultTimeoutNanos, busyRetryNanos, numaNode);
+    return new DeviceOptions(p, engines, queueDepth, queues, defaultTimeoutNanos, busyRetryNanos, numaNode, poisonFreed);
   }
 
   public DeviceOptions withEngines(int n) {
-    return new DeviceOptions(profile, n, queueDepth, queues, defaultTimeoutNanos, busyRetryNanos, numaNode);
+    return new DeviceOptions(profile, n, queueDepth, queues, defaultTimeoutNanos, busyRetryNanos, numaNode, poisonFreed);
   }
 
   public DeviceOptions withQueueDepth(int d) {
-    return new DeviceOptions(profile, engines, d, queues, defaultTimeoutNanos, busyRetryNanos, numaNode);
+    return new DeviceOptions(profile, engines, d, queues, defaultTimeoutNanos, busyRetryNanos, numaNode, poisonFreed);
   }
 
   public DeviceOptions withQueues(int n) {
-    return new DeviceOptions(profile, engines, queueDepth, n, defaultTimeoutNanos, busyRetryNanos, numaNode);
+    return new DeviceOptions(profile, engines, queueDepth, n, defaultTimeoutNanos, busyRetryNanos, numaNode, poisonFreed);
   }
 
   public DeviceOptions withDefaultTimeoutNanos(long t) {
-    return new DeviceOptions(profile, engines, queueDepth, queues, t, busyRetryNanos, numaNode);
+    return new DeviceOptions(profile, engines, queueDepth, queues, t, busyRetryNanos, numaNode, poisonFreed);
+  }
+
+  public DeviceOptions withPoisonFreed(boolean on) {
+    return new DeviceOptions(profile, engines, queueDepth, queues, defaultTimeoutNanos, busyRetryNanos, numaNode, on);
   }
 
   public DeviceOptions withBusyRetryNanos(long t) {
-    return new DeviceOptions(profile, engines, queueDepth, queues, defaultTimeoutNanos, t, numaNode);
+    return new DeviceOptions(profile, engines, queueDepth, queues, defaultTimeoutNanos, t, numaNode, poisonFreed);
   }
 }

@@ -55,6 +55,66 @@ public final class Devices {
   }
 
   /**
+   * One UACCE device (a {@code /sys/class/uacce/<name>} node) as the shim's discovery sees it, with
+   * why it cannot be used ({@code reason} is empty when {@code usable}). The shim reads the sysfs root
+   * from {@code ACCEL_UACCE_SYSFS_ROOT} (default {@code /sys/class/uacce}) and device nodes from
+   * {@code ACCEL_UACCE_DEV_ROOT} (default {@code /dev}) in this process's environment.
+   */
+  public record UacceDevice(
+      String name,
+      String driver,
+      String api,
+      int flags,
+      List<String> algorithms,
+      int availableInstances,
+      int isolate,
+      int numaNode,
+      boolean usable,
+      String reason) {}
+
+  /** The UACCE devices the shim discovers (empty without the shim or without devices). */
+  public static List<UacceDevice> uacceDevices() {
+    if (!NativeLibrary.isAvailable()) {
+      return List.of();
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      for (int size = 16 * 1024; size <= 1024 * 1024; size *= 4) {
+        MemorySegment buf = arena.allocate(size);
+        int rc = Shim.uacceList(buf, size);
+        if (rc == NativeStatus.ENOMEM) {
+          continue;
+        }
+        if (rc < 0) {
+          return List.of();
+        }
+        List<UacceDevice> out = new java.util.ArrayList<>();
+        for (String line : buf.getString(0).split("\n")) {
+          String[] f = line.split("\t", -1);
+          if (f.length < 10) {
+            continue;
+          }
+          out.add(
+              new UacceDevice(
+                  f[0], f[1], f[2], Integer.parseInt(f[3]),
+                  f[4].equals("-") ? List.of() : List.of(f[4].split(",")),
+                  Integer.parseInt(f[5]), Integer.parseInt(f[6]), Integer.parseInt(f[7]),
+                  f[8].equals("1"), f[9]));
+        }
+        return List.copyOf(out);
+      }
+    } catch (LinkageError | NumberFormatException e) {
+      // an older shim without accel_uacce_list, or a malformed line: nothing to show
+    }
+    return List.of();
+  }
+
+  /** Where the shim looks for UACCE devices (the environment override, else the default). */
+  public static String uacceSysfsRoot() {
+    String r = System.getenv("ACCEL_UACCE_SYSFS_ROOT");
+    return r == null || r.isEmpty() ? "/sys/class/uacce" : r;
+  }
+
+  /**
    * Opens a NEW device of {@code backend}; the caller owns (and closes) it.
    *
    * @throws DeviceException GONE when the backend is unavailable (with the probe's reason), or the

@@ -8,6 +8,8 @@ import dev.accel.ffm.Layouts;
 import dev.accel.ffm.NativeException;
 import dev.accel.ffm.NativeStatus;
 import dev.accel.ffm.Opcode;
+import dev.accel.ffm.Shim;
+import dev.accel.metrics.Log2Histogram;
 import dev.accel.queue.BufferPool;
 import dev.accel.queue.DeviceQueue;
 import dev.accel.queue.Request;
@@ -15,6 +17,8 @@ import dev.accel.queue.Session;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +48,10 @@ public final class NativeDevice implements Device {
   private final Object[] queueLocks;
   private final AtomicInteger nextQueue = new AtomicInteger();
   private final AtomicInteger queuesCreated = new AtomicInteger();
+  private final Log2Histogram batchSizes = new Log2Histogram(); // requests per accel_submit, all queues
+  private final AtomicInteger queuesLeaked = new AtomicInteger(); // destroy refused (after fork)
+  private final AtomicInteger buffersLeaked = new AtomicInteger();
+  private final java.util.concurrent.atomic.LongAdder retiredEagain = new java.util.concurrent.atomic.LongAdder();
   private final EmulatorControl emulator; // null unless emu
   private volatile boolean closed;
   private volatile Runnable onClose;
@@ -73,7 +81,9 @@ public final class NativeDevice implements Device {
     }
     DeviceHandle h;
     try {
-      h = DeviceHandle.open(code, options.profile().ordinal(), options.engines(), options.numaNode(), 0, 0);
+      h = DeviceHandle.open(
+          code, options.profile().ordinal(), options.engines(), options.numaNode(), 0,
+          options.poisonFreed() ? Layouts.DEV_POISON_FREED : 0);
     } catch (NativeException e) {
       throw NativeStatus.toDeviceException(e.code(), "open " + backend);
     }
@@ -221,7 +231,12 @@ public final class NativeDevice implements Device {
       }
       if (q != null) {
         queues.set(i, null);
+        retiredEagain.add(q.eagainCount());
         q.close(); // frees what the dead queue quarantined
+        if (!q.destroyedCleanly()) {
+          queuesLeaked.incrementAndGet();
+          buffersLeaked.addAndGet(q.leakedBuffers());
+        }
       }
       if (closed) {
         throw new DeviceException(DeviceException.Reason.GONE, 0, name() + " closed");
@@ -233,7 +248,9 @@ public final class NativeDevice implements Device {
               pool,
               queueDepth,
               inlineCompletion,
-              options.busyRetryNanos());
+              options.busyRetryNanos(),
+              batchSizes,
+              caps.engines() > 0 ? caps.engines() : 16);
       queues.set(i, q);
       return q;
     }
@@ -329,6 +346,26 @@ public final class NativeDevice implements Device {
 
   // ---------------------------------------------------------------- AES-GCM
 
+  /** Open's scratch for the cpu fast path; arrays above 64 KiB are not kept per thread. */
+  private static final ThreadLocal<byte[]> SCRATCH = new ThreadLocal<>();
+
+  private static byte[] scratch(int n) {
+    if (n > 64 * 1024) {
+      return new byte[n];
+    }
+    byte[] b = SCRATCH.get();
+    if (b == null || b.length < n) {
+      b = new byte[Math.max(n, 1024)];
+      SCRATCH.set(b);
+    }
+    return b;
+  }
+
+  /** True when the ranges overlap other than exactly in place (the kernels handle in == out only). */
+  private static boolean overlapsShifted(byte[] in, int inOff, byte[] out, int outOff, int len) {
+    return in == out && inOff != outOff && inOff < outOff + len && outOff < inOff + len;
+  }
+
   @Override
   public int gcmSeal(
       AesKeyMaterial key, byte[] iv, int tagLenBytes, byte[] aad, int aadOff, int aadLen,
@@ -344,6 +381,16 @@ public final class NativeDevice implements Device {
     long deadline = deadline(timeoutNanos);
     DeviceQueue q = queue();
     Session s = q.aesSession(key);
+    if (q.canExecuteInline() && inLen <= Shim.EXECUTE_MAX_BYTES
+        && !overlapsShifted(in, inOff, out, outOff, inLen + tagLenBytes)) {
+      // cpu fast path: straight from/into the caller's arrays, on this thread
+      int st = q.executeGcm(s, Opcode.GCM_SEAL, iv, aad, aadOff, aadLen, in, inOff, inLen, out, outOff,
+          out, outOff + inLen, tagLenBytes);
+      if (st != NativeStatus.OK) {
+        throw NativeStatus.toDeviceException(st, name() + ": gcm seal");
+      }
+      return inLen + tagLenBytes;
+    }
     long srcOff = align(aadLen);
     long dstOff = srcOff + align(inLen);
     long ivOff = dstOff + align(inLen);
@@ -389,6 +436,18 @@ public final class NativeDevice implements Device {
     long deadline = deadline(timeoutNanos);
     DeviceQueue q = queue();
     Session s = q.aesSession(key);
+    if (q.canExecuteInline() && ctLen <= Shim.EXECUTE_MAX_BYTES) {
+      // cpu fast path; plaintext goes to a scratch array first so that out stays untouched
+      // unless the tag verifies (the kernel zeroes its output on a mismatch)
+      byte[] tmp = scratch(ctLen);
+      int st = q.executeGcm(s, Opcode.GCM_OPEN, iv, aad, aadOff, aadLen, in, inOff, ctLen, tmp, 0,
+          in, inOff + ctLen, tagLenBytes);
+      if (st == NativeStatus.EBADMSG) {
+        throw new AEADBadTagException("Tag mismatch");
+      }
+      System.arraycopy(tmp, 0, out, outOff, ctLen);
+      return ctLen;
+    }
     long srcOff = align(aadLen);
     long dstOff = srcOff + align(ctLen);
     long ivOff = dstOff + align(ctLen);
@@ -437,6 +496,10 @@ public final class NativeDevice implements Device {
     }
     long deadline = deadline(timeoutNanos);
     DeviceQueue q = queue();
+    if (q.canExecuteInline() && len <= Shim.EXECUTE_MAX_BYTES) {
+      q.executeDigest(alg.deviceOpcode(), in, off, len, out, outOff, dlen); // cpu fast path
+      return;
+    }
     long dstOff = align(len);
     Request r = q.newRequest(dstOff + 64);
     try {
@@ -514,6 +577,299 @@ public final class NativeDevice implements Device {
     } finally {
       q.release(r);
     }
+  }
+
+  // ---------------------------------------------------------------- batches
+
+  /** Reads the result of one completed batch element out of its buffer. */
+  @FunctionalInterface
+  private interface Finisher {
+    byte[] finish(int index, Request r, int status) throws DeviceException, AEADBadTagException;
+  }
+
+  /**
+   * Submits {@code reqs} together on {@code q} (one flush: one accel_submit while the ring has
+   * room) and collects each outcome; every request is released. Null entries of {@code reqs}
+   * were rejected while preparing and keep the failure already in {@code out}.
+   */
+  private List<BatchOutcome> runBatch(
+      DeviceQueue q, List<Request> reqs, List<Session> sess, List<BatchOutcome> out, long deadline, Finisher f) {
+    List<Request> live = new ArrayList<>();
+    List<Session> liveSess = new ArrayList<>();
+    for (int i = 0; i < reqs.size(); i++) {
+      if (reqs.get(i) != null) {
+        live.add(reqs.get(i));
+        liveSess.add(sess.get(i));
+      }
+    }
+    DeviceException queueFailure = null;
+    try {
+      q.submitAll(live, liveSess);
+    } catch (DeviceException e) {
+      queueFailure = e; // requests queued before the failure still complete
+    }
+    for (int i = 0; i < reqs.size(); i++) {
+      Request r = reqs.get(i);
+      if (r == null) {
+        continue;
+      }
+      try {
+        if (!r.isQueued() && queueFailure != null) {
+          out.set(i, BatchOutcome.failed(queueFailure));
+          continue;
+        }
+        int st = q.await(r, deadline);
+        out.set(i, BatchOutcome.of(f.finish(i, r, st)));
+      } catch (DeviceException | AEADBadTagException e) {
+        out.set(i, BatchOutcome.failed(e));
+      } finally {
+        q.release(r);
+      }
+    }
+    return out;
+  }
+
+  private static List<BatchOutcome> placeholders(int n) {
+    List<BatchOutcome> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(null);
+    }
+    return out;
+  }
+
+  @Override
+  public List<BatchOutcome> gcmBatch(boolean open, List<GcmItem> items, long timeoutNanos) {
+    long deadline = deadline(timeoutNanos);
+    List<BatchOutcome> out = placeholders(items.size());
+    DeviceQueue q;
+    try {
+      q = queue();
+    } catch (DeviceException e) {
+      for (int i = 0; i < items.size(); i++) {
+        out.set(i, BatchOutcome.failed(e));
+      }
+      return out;
+    }
+    List<Request> reqs = new ArrayList<>(items.size());
+    List<Session> sess = new ArrayList<>(items.size());
+    long[] dstOffs = new long[items.size()];
+    long[] tagOffs = new long[items.size()];
+    for (int i = 0; i < items.size(); i++) {
+      GcmItem it = items.get(i);
+      Request r = null;
+      try {
+        int tagLen = it.tagLenBytes();
+        byte[] in = it.input();
+        if (open && in.length < tagLen) {
+          throw new IllegalArgumentException("GCM input shorter than the tag");
+        }
+        int dataLen = open ? in.length - tagLen : in.length;
+        int aadLen = it.aad().length;
+        checkGcm(open, it.key(), it.iv(), tagLen, it.aad(), 0, aadLen, dataLen);
+        Session s = q.aesSession(it.key());
+        long srcOff = align(aadLen);
+        long dstOff = srcOff + align(dataLen);
+        long ivOff = dstOff + align(dataLen);
+        long tagOff = ivOff + align(it.iv().length);
+        r = q.newRequest(tagOff + tagLen);
+        MemorySegment b = r.buffer();
+        if (aadLen > 0) {
+          MemorySegment.copy(it.aad(), 0, b, Layouts.C_CHAR, 0, aadLen);
+        }
+        MemorySegment.copy(in, 0, b, Layouts.C_CHAR, srcOff, dataLen);
+        if (open) {
+          MemorySegment.copy(in, dataLen, b, Layouts.C_CHAR, tagOff, tagLen);
+        }
+        MemorySegment.copy(it.iv(), 0, b, Layouts.C_CHAR, ivOff, it.iv().length);
+        r.op(open ? Opcode.GCM_OPEN : Opcode.GCM_SEAL)
+            .aad(0, aadLen).src(srcOff, dataLen).dst(dstOff, dataLen)
+            .iv(ivOff, it.iv().length).tag(tagOff, tagLen);
+        dstOffs[i] = dstOff;
+        tagOffs[i] = tagOff;
+        reqs.add(r);
+        sess.add(s);
+      } catch (DeviceException | IllegalArgumentException e) {
+        if (r != null) {
+          q.release(r);
+        }
+        reqs.add(null);
+        sess.add(null);
+        out.set(i, BatchOutcome.failed(e));
+      }
+    }
+    return runBatch(q, reqs, sess, out, deadline, (i, r, st) -> {
+      GcmItem it = items.get(i);
+      int tagLen = it.tagLenBytes();
+      int dataLen = open ? it.input().length - tagLen : it.input().length;
+      MemorySegment b = r.buffer();
+      if (open) {
+        if (st == NativeStatus.EBADMSG) {
+          throw new AEADBadTagException("Tag mismatch");
+        }
+        byte[] o = new byte[dataLen];
+        MemorySegment.copy(b, Layouts.C_CHAR, dstOffs[i], o, 0, dataLen);
+        return o;
+      }
+      if (st != NativeStatus.OK) {
+        throw NativeStatus.toDeviceException(st, name() + ": gcm seal");
+      }
+      byte[] o = new byte[dataLen + tagLen];
+      MemorySegment.copy(b, Layouts.C_CHAR, dstOffs[i], o, 0, dataLen);
+      MemorySegment.copy(b, Layouts.C_CHAR, tagOffs[i], o, dataLen, tagLen);
+      return o;
+    });
+  }
+
+  @Override
+  public List<BatchOutcome> digestBatch(DigestAlgorithm alg, List<byte[]> messages, long timeoutNanos) {
+    long deadline = deadline(timeoutNanos);
+    List<BatchOutcome> out = placeholders(messages.size());
+    DeviceQueue q;
+    try {
+      q = queue();
+    } catch (DeviceException e) {
+      for (int i = 0; i < messages.size(); i++) {
+        out.set(i, BatchOutcome.failed(e));
+      }
+      return out;
+    }
+    List<Request> reqs = new ArrayList<>();
+    List<Session> sess = new ArrayList<>();
+    int dlen = alg.digestLenBytes();
+    for (int i = 0; i < messages.size(); i++) {
+      byte[] m = messages.get(i);
+      Request r = null;
+      try {
+        checkOpen();
+        if (alg.deviceOpcode() == 0 || !caps.supportsOp(alg.deviceOpcode())) {
+          throw new IllegalArgumentException(alg.jcaName() + " is not computed by " + name());
+        }
+        if (m.length > caps.digestDataMaxBytes()) {
+          throw new IllegalArgumentException("digest input exceeds " + caps.digestDataMaxBytes());
+        }
+        long dstOff = align(m.length);
+        r = q.newRequest(dstOff + 64);
+        MemorySegment.copy(m, 0, r.buffer(), Layouts.C_CHAR, 0, m.length);
+        r.op(alg.deviceOpcode()).src(0, m.length).dst(dstOff, 64);
+        reqs.add(r);
+        sess.add(null);
+      } catch (DeviceException | IllegalArgumentException e) {
+        if (r != null) {
+          q.release(r);
+        }
+        reqs.add(null);
+        sess.add(null);
+        out.set(i, BatchOutcome.failed(e));
+      }
+    }
+    return runBatch(q, reqs, sess, out, deadline, (i, r, st) -> {
+      if (st != NativeStatus.OK || r.outLen() != dlen) {
+        throw new DeviceException(
+            DeviceException.Reason.DEVICE_ERROR, st, name() + ": " + alg.jcaName() + " returned " + r.outLen() + " bytes");
+      }
+      byte[] o = new byte[dlen];
+      MemorySegment.copy(r.buffer(), Layouts.C_CHAR, align(messages.get(i).length), o, 0, dlen);
+      return o;
+    });
+  }
+
+  @Override
+  public List<BatchOutcome> rsaPrivateCrtBatch(RsaKeyMaterial key, List<byte[]> inputs, long timeoutNanos) {
+    long deadline = deadline(timeoutNanos);
+    List<BatchOutcome> out = placeholders(inputs.size());
+    DeviceQueue q;
+    Session s;
+    try {
+      q = queue();
+      s = q.rsaSession(key);
+    } catch (DeviceException e) {
+      for (int i = 0; i < inputs.size(); i++) {
+        out.set(i, BatchOutcome.failed(e));
+      }
+      return out;
+    }
+    int k = key.modulusBytes();
+    long dstOff = align(k);
+    List<Request> reqs = new ArrayList<>();
+    List<Session> sess = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      Request r = null;
+      try {
+        checkRsa(key, inputs.get(i), true);
+        r = q.newRequest(dstOff + k);
+        MemorySegment.copy(inputs.get(i), 0, r.buffer(), Layouts.C_CHAR, 0, k);
+        r.op(Opcode.RSA_PRIV_CRT).src(0, k).dst(dstOff, k);
+        reqs.add(r);
+        sess.add(s);
+      } catch (DeviceException | IllegalArgumentException e) {
+        if (r != null) {
+          q.release(r);
+        }
+        reqs.add(null);
+        sess.add(null);
+        out.set(i, BatchOutcome.failed(e));
+      }
+    }
+    return runBatch(q, reqs, sess, out, deadline, (i, r, st) -> {
+      if (st != NativeStatus.OK || r.outLen() != k) {
+        throw new DeviceException(
+            DeviceException.Reason.DEVICE_ERROR, st, name() + ": RSA returned " + r.outLen() + " bytes");
+      }
+      byte[] o = new byte[k];
+      MemorySegment.copy(r.buffer(), Layouts.C_CHAR, dstOff, o, 0, k);
+      return o;
+    });
+  }
+
+  @Override
+  public int inflight() {
+    int n = 0;
+    for (int i = 0; i < queues.length(); i++) {
+      DeviceQueue q = queues.get(i);
+      if (q != null) {
+        n += q.inflightCount();
+      }
+    }
+    return n;
+  }
+
+  /** Requests per accel_submit downcall over every queue this device created. */
+  public Log2Histogram batchSizes() {
+    return batchSizes;
+  }
+
+  /**
+   * Queues whose destroy the shim refused because the handle looked used after fork (it leaks
+   * them on purpose: a forked child must not touch the parent's queue memory), and the device
+   * buffers they held, which are therefore never freed or reused.
+   */
+  public int queuesLeakedAfterFork() {
+    return queuesLeaked.get();
+  }
+
+  public int buffersLeakedAfterFork() {
+    return buffersLeaked.get();
+  }
+
+  /** accel_submit calls answered EAGAIN (ring full) over every queue this device created. */
+  public long queueFullRetries() {
+    long n = retiredEagain.sum();
+    for (DeviceQueue q : liveQueues()) {
+      n += q.eagainCount();
+    }
+    return n;
+  }
+
+  /** Live queues of this device (for metrics: batch sizes, EAGAIN, timeouts). */
+  public List<DeviceQueue> liveQueues() {
+    List<DeviceQueue> out = new ArrayList<>();
+    for (int i = 0; i < queues.length(); i++) {
+      DeviceQueue q = queues.get(i);
+      if (q != null) {
+        out.add(q);
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- lifetime

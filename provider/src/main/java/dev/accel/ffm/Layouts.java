@@ -198,6 +198,9 @@ public final class Layouts {
   public static final long CAPS_DRIVER_LEN = 64;
   /** ACCEL_GCM_EMPTY_OK: MUST MATCH accel_shim.h. */
   public static final int GCM_EMPTY_OK = 1;
+
+  /** accel_dev_config.flags: poison and quarantine freed buffers (debug). MUST MATCH ACCEL_DEV_POISON_FREED. */
+  public static final int DEV_POISON_FREED = 1;
   /** ACCEL_RSA_ANY_SIZE: MUST MATCH accel_shim.h. */
   public static final int RSA_ANY_SIZE = 1;
 

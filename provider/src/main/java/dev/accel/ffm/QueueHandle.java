@@ -84,6 +84,18 @@ public final class QueueHandle implements AutoCloseable {
     return Shim.submit(q(), descs, n, accepted);
   }
 
+  /** accel_execute_gcm (cpu backend): computes on this thread; segments may be on the heap. */
+  public int executeGcm(
+      long session, int op, MemorySegment iv, int ivLen, MemorySegment aad, long aadLen,
+      MemorySegment src, long len, MemorySegment dst, MemorySegment tag, int tagLen) {
+    return Shim.executeGcm(q(), session, op, iv, ivLen, aad, aadLen, src, len, dst, tag, tagLen);
+  }
+
+  /** accel_execute_digest (cpu backend): computes on this thread; segments may be on the heap. */
+  public int executeDigest(int op, MemorySegment src, long len, MemorySegment dst, int dstLen) {
+    return Shim.executeDigest(q(), op, src, len, dst, dstLen);
+  }
+
   /** accel_reap; never blocks. */
   public int reap(MemorySegment cqes, int max, MemorySegment got) {
     return Shim.reap(q(), cqes, max, got);

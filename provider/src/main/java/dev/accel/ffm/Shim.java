@@ -92,6 +92,25 @@ public final class Shim {
     }
   }
 
+  // ---- UACCE discovery (added after ABI 1; additive) ----
+
+  private static final class UacceList {
+    static final MethodHandle MH =
+        bind("accel_uacce_list", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+  }
+
+  /**
+   * {@code int accel_uacce_list(char *buf, uint32_t len)}: one tab-separated line per UACCE device;
+   * returns the device count, or ENOMEM when {@code buf} is too small.
+   */
+  public static int uacceList(MemorySegment buf, int len) {
+    try {
+      return (int) UacceList.MH.invokeExact(buf, len);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
   // ---- devices ----
 
   private static final class DevOpen {
@@ -257,6 +276,74 @@ public final class Shim {
   public static int submit(MemorySegment queue, MemorySegment descs, int n, MemorySegment accepted) {
     try {
       return (int) Submit.MH.invokeExact(queue, descs, n, accepted);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  // ---- synchronous fast path (cpu backend; absent from older shims) ----
+
+  /**
+   * Critical with heap access: the fast path passes Java arrays straight to C (no copy). Used
+   * only for calls that compute one bounded request (callers cap it at {@link #EXECUTE_MAX_BYTES}),
+   * during which the GC waits.
+   */
+  private static final Linker.Option CRITICAL_HEAP = Linker.Option.critical(true);
+
+  /** Largest payload the fast path takes (~100 us of AES-GCM, ~0.6 ms of SHA-256 here). */
+  public static final int EXECUTE_MAX_BYTES = 1 << 20;
+
+  private static MethodHandle bindOptional(String name, FunctionDescriptor fd, Linker.Option... options) {
+    return NativeLibrary.lookup().find(name).map(s -> LINKER.downcallHandle(s, fd, options)).orElse(null);
+  }
+
+  private static final class ExecuteGcm {
+    static final MethodHandle MH =
+        bindOptional(
+            "accel_execute_gcm",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG, C_INT, C_POINTER, C_INT, C_POINTER,
+                C_LONG_LONG, C_POINTER, C_LONG_LONG, C_POINTER, C_POINTER, C_INT),
+            CRITICAL_HEAP);
+  }
+
+  private static final class ExecuteDigest {
+    static final MethodHandle MH =
+        bindOptional(
+            "accel_execute_digest",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_LONG_LONG, C_POINTER, C_INT),
+            CRITICAL_HEAP);
+  }
+
+  /** True when the shim has {@code accel_execute_gcm} and {@code accel_execute_digest}. */
+  public static boolean hasExecute() {
+    return ExecuteGcm.MH != null && ExecuteDigest.MH != null;
+  }
+
+  /**
+   * {@code int accel_execute_gcm(accel_queue *q, uint64_t session, uint32_t op, const uint8_t *iv,
+   * uint32_t iv_len, const uint8_t *aad, uint64_t aad_len, const uint8_t *src, uint64_t len,
+   * uint8_t *dst, uint8_t *tag, uint32_t tag_len)}: computes on this thread (cpu backend only);
+   * segments may be heap segments.
+   */
+  public static int executeGcm(
+      MemorySegment queue, long session, int op, MemorySegment iv, int ivLen, MemorySegment aad,
+      long aadLen, MemorySegment src, long len, MemorySegment dst, MemorySegment tag, int tagLen) {
+    try {
+      return (int)
+          ExecuteGcm.MH.invokeExact(queue, session, op, iv, ivLen, aad, aadLen, src, len, dst, tag, tagLen);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /**
+   * {@code int accel_execute_digest(accel_queue *q, uint32_t op, const uint8_t *src, uint64_t len,
+   * uint8_t *dst, uint32_t dst_len)}: computes on this thread (cpu backend only).
+   */
+  public static int executeDigest(
+      MemorySegment queue, int op, MemorySegment src, long len, MemorySegment dst, int dstLen) {
+    try {
+      return (int) ExecuteDigest.MH.invokeExact(queue, op, src, len, dst, dstLen);
     } catch (Throwable t) {
       throw rethrow(t);
     }

@@ -22,6 +22,7 @@ public final class RouteCounters {
   private static final class Cell {
     final LongAdder ops = new LongAdder();
     final LongAdder bytes = new LongAdder();
+    final Log2Histogram latencyNanos = new Log2Histogram();
   }
 
   private final ConcurrentHashMap<Key, Cell> cells = new ConcurrentHashMap<>();
@@ -33,13 +34,32 @@ public final class RouteCounters {
     c.bytes.add(bytes);
   }
 
+  /**
+   * Counts one request and its latency (routing decision to result, software re-runs included),
+   * and emits an {@link AccelRequestEvent} when a JFR recording enables it.
+   */
+  public void record(
+      String algorithm, String route, String tier, String reason, long bytes, long latencyNanos, int batchSize) {
+    Cell c = cells.computeIfAbsent(new Key(algorithm, route, tier, reason), k -> new Cell());
+    c.ops.increment();
+    c.bytes.add(bytes);
+    c.latencyNanos.record(latencyNanos);
+    AccelRequestEvent.emit(algorithm, route, tier, reason, bytes, batchSize, latencyNanos);
+  }
+
   public RouteStats snapshot() {
     List<RouteStats.Row> rows = new ArrayList<>();
     cells.forEach(
         (k, c) ->
             rows.add(
                 new RouteStats.Row(
-                    k.algorithm(), k.route(), k.tier(), k.reason(), c.ops.sum(), c.bytes.sum())));
+                    k.algorithm(),
+                    k.route(),
+                    k.tier(),
+                    k.reason(),
+                    c.ops.sum(),
+                    c.bytes.sum(),
+                    c.latencyNanos.snapshot())));
     return new RouteStats(rows);
   }
 

@@ -7,9 +7,22 @@ import java.util.Locale;
 /** An immutable snapshot of {@link RouteCounters}, sorted by algorithm, route, tier, reason. */
 public record RouteStats(List<Row> rows) {
 
-  /** One counter cell. {@code bytes} is the input size of the requests. */
+  /**
+   * One counter cell. {@code bytes} is the input size of the requests; {@code latencyNanos} the
+   * log2 histogram of their latencies (empty for requests counted without one).
+   */
   public record Row(
-      String algorithm, String route, String tier, String reason, long ops, long bytes) {}
+      String algorithm,
+      String route,
+      String tier,
+      String reason,
+      long ops,
+      long bytes,
+      Log2Histogram.Snapshot latencyNanos) {
+    public Row(String algorithm, String route, String tier, String reason, long ops, long bytes) {
+      this(algorithm, route, tier, reason, ops, bytes, new Log2Histogram().snapshot());
+    }
+  }
 
   public RouteStats {
     rows =
@@ -45,30 +58,60 @@ public record RouteStats(List<Row> rows) {
     return sum;
   }
 
+  /** Latency histogram of {@code algorithm} (null: any) on {@code route} (null: any). */
+  public Log2Histogram.Snapshot latency(String algorithm, String route) {
+    Log2Histogram.Snapshot sum = new Log2Histogram().snapshot();
+    for (Row r : rows) {
+      if ((algorithm == null || r.algorithm().equals(algorithm))
+          && (route == null || r.route().equals(route))) {
+        sum = sum.plus(r.latencyNanos());
+      }
+    }
+    return sum;
+  }
+
+  /** Input bytes of {@code algorithm} (null: any) served by {@code route} (null: any). */
+  public long bytes(String algorithm, String route) {
+    long sum = 0;
+    for (Row r : rows) {
+      if ((algorithm == null || r.algorithm().equals(algorithm))
+          && (route == null || r.route().equals(route))) {
+        sum += r.bytes();
+      }
+    }
+    return sum;
+  }
+
   /** The table {@code accel stats} prints. */
   public String render() {
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-14s %-8s %-22s %-28s %12s %16s%n",
+            "%-16s %-8s %-22s %-24s %10s %14s %10s %10s%n",
             "algorithm",
             "route",
             "tier",
             "reason",
             "ops",
-            "bytes"));
+            "bytes",
+            "mean-us",
+            "p99<=us"));
     for (Row r : rows) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-14s %-8s %-22s %-28s %12d %16d%n",
+              "%-16s %-8s %-22s %-24s %10d %14d %10.1f %10s%n",
               r.algorithm(),
               r.route(),
               r.tier(),
               r.reason(),
               r.ops(),
-              r.bytes()));
+              r.bytes(),
+              r.latencyNanos().mean() / 1000.0,
+              r.latencyNanos().count() == 0
+                  ? "-"
+                  : Long.toString((r.latencyNanos().quantileUpperBound(0.99) + 999) / 1000)));
     }
     if (rows.isEmpty()) {
       sb.append("(no requests yet)").append(System.lineSeparator());

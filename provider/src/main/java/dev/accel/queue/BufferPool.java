@@ -132,6 +132,20 @@ public final class BufferPool implements AutoCloseable {
     return pooledBytes.get();
   }
 
+  /**
+   * Frees every idle buffer now (the pool stays usable). With {@code ACCEL_DEV_POISON_FREED} the
+   * freed buffers are poisoned, so a device write into one shows up in the device's health.
+   */
+  public void trim() {
+    for (ConcurrentLinkedDeque<MemorySegment> q : free) {
+      MemorySegment s;
+      while ((s = q.pollFirst()) != null) {
+        pooledBytes.addAndGet(-s.byteSize());
+        freeNow(s);
+      }
+    }
+  }
+
   /** Frees every idle buffer; later releases free immediately. Call before closing the device. */
   @Override
   public void close() {

@@ -12,11 +12,14 @@ import dev.accel.ffm.QueueHandle;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
+import dev.accel.metrics.Log2Histogram;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -42,8 +45,19 @@ import java.util.function.Function;
  * queue is destroyed (a lost completion quarantines it until then). EQUEUE or ENODEV marks the
  * queue dead: every waiter fails (QUEUE_ERROR / GONE) and the owner replaces the queue.
  *
- * <p>Seams kept for later work: batching across callers would fill more than one slot of the
- * descriptor array per {@code accel_submit}; routing policy stays above this class.
+ * <p>Batching across callers (ARCHITECTURE.md "Batching"): a request is first put on a lock-free
+ * multi-producer pending queue; whoever holds the submit lock (a caller that found the queue
+ * idle, the next caller, a waiter, or the reaper after a drain) moves <em>everything</em> pending
+ * into the descriptor array and hands it to the shim in one {@code accel_submit} (one downcall,
+ * one doorbell). A caller that finds the device idle (fewer requests on it than its engines, the
+ * {@code saturation} of this queue) submits at once, so an idle queue adds no latency. When the
+ * engines are all busy a new request could not start earlier anyway: it is left pending and the
+ * reaper flushes everything that accumulated right after the next completions (one doorbell for
+ * many callers); a waiter whose request stayed pending for {@link #COALESCE_MAX_NANOS} flushes
+ * itself (a safety net for completions that never come). While a downcall is in progress,
+ * arrivals likewise accumulate and leave together in the next one. Requests the ring did not accept (EAGAIN) stay first in line for the next
+ * flush. {@link #submitAll} queues many requests before one flush (the explicit batch API).
+ * Routing policy stays above this class.
  */
 public final class DeviceQueue implements AutoCloseable {
   private static final int CQE_BATCH = 64;
@@ -51,6 +65,9 @@ public final class DeviceQueue implements AutoCloseable {
   private static final int SPIN_ITERATIONS = 200;
   private static final long MAX_PARK_NANOS = 1_000_000;
   private static final int DRAIN_MS = 50; // accel_queue_destroy grace for in-flight requests
+  private static final int MAX_BATCH = 256; // descriptors per accel_submit
+  private static final long QUEUED_PARK_NANOS = 20_000; // re-try a flush while the ring is full
+  static final long COALESCE_MAX_NANOS = 100_000; // longest a request waits for the reaper's flush
 
   private final String name;
   private final QueueHandle handle;
@@ -59,8 +76,14 @@ public final class DeviceQueue implements AutoCloseable {
   private final long busyRetryNanos;
 
   private final Arena arena = Arena.ofShared(); // descriptor ring image and out-parameters
-  private final ReentrantLock submitLock = new ReentrantLock(); // guards descs/accepted + sessions
-  private final MemorySegment descs; // reusable accel_desc array (one slot used today)
+  private final ReentrantLock submitLock = new ReentrantLock(); // guards descs/accepted/backlog + sessions
+  private final MemorySegment descs; // reusable accel_desc array, batchMax slots
+  private final int batchMax;
+  private final Request[] batch; // requests behind descs[0..n) during one flush (submitLock)
+  private final ConcurrentLinkedQueue<Request> pending = new ConcurrentLinkedQueue<>(); // MPSC
+  private final ArrayDeque<Request> backlog = new ArrayDeque<>(); // not accepted last time (submitLock)
+  private final int saturation; // requests on the device from which new arrivals wait to coalesce
+  private final java.util.concurrent.atomic.AtomicInteger onDevice = new java.util.concurrent.atomic.AtomicInteger();
   private final MemorySegment accepted; // uint32_t out-parameter of accel_submit
   private final ReentrantLock reapLock = new ReentrantLock(); // inline mode: one reaper at a time
   private final MemorySegment cqes; // owned by whoever reaps
@@ -72,6 +95,8 @@ public final class DeviceQueue implements AutoCloseable {
   private final Thread reaper; // null in inline mode
   private volatile int deadStatus; // 0 = alive; else the status that killed the queue
   private volatile boolean closed;
+  private volatile int destroyStatus = NativeStatus.OK; // accel_queue_destroy's answer
+  private volatile int leakedBuffers; // kept forever because destroy was refused
 
   // statistics (the reaping thread is single, so maxTagSeen needs no atomics)
   private long maxTagSeen;
@@ -80,15 +105,29 @@ public final class DeviceQueue implements AutoCloseable {
   private final LongAdder completed = new LongAdder();
   private final LongAdder timeouts = new LongAdder();
   private final LongAdder unknownTags = new LongAdder();
+  private final LongAdder submits = new LongAdder(); // accel_submit downcalls that took >= 1
+  private final LongAdder busySpills = new LongAdder();
+  private final Log2Histogram batchSizes = new Log2Histogram();
+  private final Log2Histogram deviceBatchSizes; // the owner's, outlives replaced queues (may be null)
 
   private DeviceQueue(
-      String name, QueueHandle handle, BufferPool pool, boolean inlineCompletion, long busyRetryNanos) {
+      String name,
+      QueueHandle handle,
+      BufferPool pool,
+      boolean inlineCompletion,
+      long busyRetryNanos,
+      Log2Histogram deviceBatchSizes,
+      int saturation) {
     this.name = name;
+    this.deviceBatchSizes = deviceBatchSizes;
+    this.saturation = inlineCompletion ? Integer.MAX_VALUE : Math.max(1, saturation);
     this.handle = handle;
     this.pool = pool;
     this.inlineCompletion = inlineCompletion;
     this.busyRetryNanos = busyRetryNanos;
-    this.descs = arena.allocate(Layouts.DESC, 1);
+    this.batchMax = Math.max(1, Math.min(MAX_BATCH, handle.depth() - 1));
+    this.descs = arena.allocate(Layouts.DESC, batchMax);
+    this.batch = new Request[batchMax];
     this.accepted = arena.allocate(Layouts.C_INT);
     this.cqes = arena.allocate(Layouts.CQE, CQE_BATCH);
     this.got = arena.allocate(Layouts.C_INT);
@@ -115,13 +154,30 @@ public final class DeviceQueue implements AutoCloseable {
       boolean inlineCompletion,
       long busyRetryNanos)
       throws DeviceException {
+    return create(name, device, pool, depth, inlineCompletion, busyRetryNanos, null, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As above; every batch size is also recorded in {@code deviceBatchSizes} (may be null), and
+   * from {@code saturation} requests on the device (its engine count) new arrivals coalesce.
+   */
+  public static DeviceQueue create(
+      String name,
+      DeviceHandle device,
+      BufferPool pool,
+      int depth,
+      boolean inlineCompletion,
+      long busyRetryNanos,
+      Log2Histogram deviceBatchSizes,
+      int saturation)
+      throws DeviceException {
     QueueHandle h;
     try {
       h = device.createQueue(depth);
     } catch (NativeException e) {
       throw NativeStatus.toDeviceException(e.code(), "accel_queue_create");
     }
-    return new DeviceQueue(name, h, pool, inlineCompletion, busyRetryNanos);
+    return new DeviceQueue(name, h, pool, inlineCompletion, busyRetryNanos, deviceBatchSizes, saturation);
   }
 
   public String name() {
@@ -143,6 +199,89 @@ public final class DeviceQueue implements AutoCloseable {
     return deadStatus;
   }
 
+  // ---------------------------------------------------------------- synchronous fast path
+
+  /** Threads inside accel_execute_*: close() waits for them before destroying the queue. */
+  private final java.util.concurrent.atomic.AtomicInteger executing =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * True when requests can run on the caller's thread without the rings: the cpu backend with a
+   * shim that has {@code accel_execute_gcm}/{@code accel_execute_digest}. Heap arrays go to C
+   * without a copy (critical downcall), and threads do not serialise on the queue.
+   */
+  public boolean canExecuteInline() {
+    return inlineCompletion && dev.accel.ffm.Shim.hasExecute();
+  }
+
+  private void enterExecute() throws DeviceException {
+    executing.incrementAndGet();
+    if (isDead()) {
+      executing.decrementAndGet();
+      throw new DeviceException(DeviceException.Reason.GONE, NativeStatus.ENODEV, name + " closed");
+    }
+  }
+
+  private static MemorySegment heap(byte[] a, int off, long len) {
+    return len == 0 ? MemorySegment.NULL : MemorySegment.ofArray(a).asSlice(off, len);
+  }
+
+  /**
+   * AES-GCM seal or open on the caller's thread ({@link #canExecuteInline()} only): {@code src}
+   * to {@code dst} ({@code len} bytes each), the tag at {@code tag[tagOff..]} (written by seal,
+   * read by open). Bounded by the caller to {@link dev.accel.ffm.Shim#EXECUTE_MAX_BYTES}.
+   *
+   * @return {@link NativeStatus#OK} or {@link NativeStatus#EBADMSG} (open; dst is then zeroed)
+   */
+  public int executeGcm(
+      Session session, int op, byte[] iv, byte[] aad, int aadOff, int aadLen, byte[] src, int srcOff,
+      int len, byte[] dst, int dstOff, byte[] tag, int tagOff, int tagLen)
+      throws DeviceException {
+    if (session.state.queue != this) {
+      throw new IllegalArgumentException("session belongs to another queue");
+    }
+    enterExecute();
+    try {
+      if (!session.retain()) {
+        throw new DeviceException(DeviceException.Reason.GONE, 0, "session closed (key destroyed)");
+      }
+      int st;
+      try {
+        st =
+            handle.executeGcm(
+                session.id(), op, MemorySegment.ofArray(iv), iv.length, heap(aad, aadOff, aadLen),
+                aadLen, heap(src, srcOff, len), len, heap(dst, dstOff, len),
+                MemorySegment.ofArray(tag).asSlice(tagOff, tagLen), tagLen);
+      } finally {
+        session.state.release();
+      }
+      completed.increment(); // counted like a reaped completion
+      if (st == NativeStatus.OK || st == NativeStatus.EBADMSG) {
+        return st;
+      }
+      throw NativeStatus.toDeviceException(st, name + ": " + Opcode.name(op));
+    } finally {
+      executing.decrementAndGet();
+    }
+  }
+
+  /** A digest on the caller's thread ({@link #canExecuteInline()} only). */
+  public void executeDigest(int op, byte[] in, int off, int len, byte[] out, int outOff, int outLen)
+      throws DeviceException {
+    enterExecute();
+    try {
+      int st =
+          handle.executeDigest(
+              op, heap(in, off, len), len, MemorySegment.ofArray(out).asSlice(outOff, outLen), outLen);
+      completed.increment(); // counted like a reaped completion
+      if (st != NativeStatus.OK) {
+        throw NativeStatus.toDeviceException(st, name + ": " + Opcode.name(op));
+      }
+    } finally {
+      executing.decrementAndGet();
+    }
+  }
+
   // ---------------------------------------------------------------- requests
 
   /** A new request with a pooled buffer of at least {@code bufferBytes}. */
@@ -158,6 +297,34 @@ public final class DeviceQueue implements AutoCloseable {
    * @throws DeviceException for every other outcome
    */
   public int execute(Request r, Session session, long deadlineNanoTime) throws DeviceException {
+    enqueue(r, session);
+    if (onDevice.get() < saturation) {
+      flush(); // idle engines: go now
+    } // else the reaper flushes it with the others after the next completion
+    return await(r, deadlineNanoTime);
+  }
+
+  /**
+   * Queues every request (with the session at the same index, or null) and flushes them in one
+   * submission (more only when they exceed the ring's free slots or {@link #batchMax()}). Then
+   * wait for each with {@link #await}. If queueing fails part-way, the requests already queued
+   * are still submitted and must be awaited; the exception says how many were queued.
+   */
+  public void submitAll(List<Request> requests, List<Session> sessionsOf) throws DeviceException {
+    if (requests.size() != sessionsOf.size()) {
+      throw new IllegalArgumentException("one session (or null) per request");
+    }
+    try {
+      for (int i = 0; i < requests.size(); i++) {
+        enqueue(requests.get(i), sessionsOf.get(i));
+      }
+    } finally {
+      flush();
+    }
+  }
+
+  /** Puts {@code r} on the pending queue (it leaves with the next flush). */
+  public void enqueue(Request r, Session session) throws DeviceException {
     if (r.state.get() != Request.NEW) {
       throw new IllegalStateException("request already submitted");
     }
@@ -173,59 +340,136 @@ public final class DeviceQueue implements AutoCloseable {
     }
     r.tag = nextTag.getAndIncrement();
     r.waiter = Thread.currentThread();
-    r.state.set(Request.SUBMITTED);
+    r.queuedAt = System.nanoTime();
+    r.busyDeadline = 0; // the busy budget starts at the first EAGAIN
+    r.state.set(Request.QUEUED);
     inflight.put(r.tag, r); // before submit: the reaper may see the completion first
-    try {
-      submit(r, deadlineNanoTime);
-    } catch (DeviceException | RuntimeException e) {
-      inflight.remove(r.tag);
-      r.state.set(Request.NEW); // the device never saw it: the caller owns the buffer again
-      unpin(r);
-      throw e;
-    }
-    return awaitCompletion(r, deadlineNanoTime);
+    pending.add(r);
   }
 
-  private void submit(Request r, long deadlineNanoTime) throws DeviceException {
-    long busyDeadline = System.nanoTime() + busyRetryNanos;
-    if (deadlineNanoTime - busyDeadline < 0) {
-      busyDeadline = deadlineNanoTime;
-    }
-    for (int attempt = 0; ; attempt++) {
-      int rc;
-      int n;
-      submitLock.lock();
+  /**
+   * Submits everything pending if no other thread is doing so right now (a thread inside the
+   * lock re-checks the pending queue after each downcall, so nothing is stranded).
+   */
+  public void flush() {
+    while (!pending.isEmpty() || hasBacklog) {
+      if (!submitLock.tryLock()) {
+        return; // the holder flushes what we queued after its downcall returns
+      }
       try {
-        if (closed) {
-          throw new DeviceException(DeviceException.Reason.GONE, NativeStatus.ECANCELED, name + " closed");
+        if (!flushLocked()) {
+          return; // ring full or queue dead: waiters and the reaper retry
         }
-        writeDesc(descs, r);
-        rc = handle.submit(descs, 1, accepted);
-        n = accepted.get(Layouts.C_INT, 0);
       } finally {
         submitLock.unlock();
       }
-      if (n == 1) {
-        return;
+    }
+  }
+
+  /**
+   * Releases the submit lock taken for something other than a flush; flushes what arrived
+   * meanwhile (those callers' tryLock failed and they count on the holder).
+   */
+  private void unlockAndFlush() {
+    submitLock.unlock();
+    flush();
+  }
+
+  private volatile boolean hasBacklog; // backlog non-empty (read without the lock)
+
+  /** One or more accel_submit calls; false when the ring stopped accepting. submitLock held. */
+  private boolean flushLocked() {
+    while (true) {
+      if (closed || deadStatus != 0) {
+        return false;
       }
-      if (rc != NativeStatus.EAGAIN) {
-        if (rc == NativeStatus.EQUEUE || rc == NativeStatus.ENODEV) {
-          markDead(rc);
+      int n = 0;
+      while (n < batchMax) {
+        Request r = backlog.pollFirst();
+        if (r == null) {
+          r = pending.poll();
         }
-        throw NativeStatus.toDeviceException(rc, name + ": accel_submit");
+        if (r == null) {
+          break;
+        }
+        if (!r.state.compareAndSet(Request.QUEUED, Request.SUBMITTED)) {
+          continue; // its caller gave up (busy budget, deadline, dead queue) and owns it again
+        }
+        writeDesc(descs.asSlice(n * Layouts.DESC.byteSize(), Layouts.DESC.byteSize()), r);
+        batch[n++] = r;
       }
-      eagain.increment();
-      if (inlineCompletion) {
-        reapInline(); // our own unreaped completions may be what fills the ring
+      hasBacklog = !backlog.isEmpty();
+      if (n == 0) {
+        return true;
       }
-      if (System.nanoTime() - busyDeadline >= 0) {
-        throw new DeviceException(
-            DeviceException.Reason.BUSY, rc, name + ": queue full (EAGAIN) beyond the busy budget");
+      // Counted on the device before the downcall: the reaper may complete one before it returns.
+      for (int i = 0; i < n; i++) {
+        batch[i].onDevice = true;
       }
-      if (attempt < 16) {
-        Thread.onSpinWait();
-      } else {
-        LockSupport.parkNanos(this, 10_000);
+      onDevice.addAndGet(n);
+      int rc = handle.submit(descs, n, accepted);
+      int took = Math.max(0, Math.min(n, accepted.get(Layouts.C_INT, 0)));
+      for (int i = took; i < n; i++) {
+        Request r = batch[i]; // never seen by the device: uncount, and reset for a later flush
+        if (r.offDevice.compareAndSet(false, true)) {
+          onDevice.decrementAndGet();
+        }
+        r.onDevice = false;
+        r.offDevice.set(false);
+      }
+      if (took > 0) {
+        submits.increment();
+        batchSizes.record(took);
+        if (deviceBatchSizes != null) {
+          deviceBatchSizes.record(took);
+        }
+      }
+      if (took < n) {
+        boolean fatal = rc == NativeStatus.EQUEUE || rc == NativeStatus.ENODEV;
+        boolean retry = rc == NativeStatus.EAGAIN || rc == NativeStatus.OK;
+        for (int i = n - 1; i >= took; i--) {
+          Request r = batch[i];
+          batch[i] = null;
+          if (!retry && !fatal && i == took) {
+            // The shim refused this descriptor (EINVAL, ENOTSUP, ...): it fails alone.
+            r.status = rc;
+            inflight.remove(r.tag);
+            unpin(r);
+            if (r.state.compareAndSet(Request.SUBMITTED, Request.COMPLETED)) {
+              LockSupport.unpark(r.waiter);
+            } else {
+              pool.release(r.buffer, r.usedBytes); // abandoned meanwhile
+            }
+            continue;
+          }
+          if (retry && r.busyDeadline == 0) {
+            r.busyDeadline = System.nanoTime() + busyRetryNanos;
+          }
+          if (!r.state.compareAndSet(Request.SUBMITTED, Request.QUEUED)) {
+            // Abandoned while we held it, but the device never saw it: free it here.
+            inflight.remove(r.tag);
+            unpin(r);
+            pool.release(r.buffer, r.usedBytes);
+            continue;
+          }
+          backlog.addFirst(r);
+        }
+        hasBacklog = !backlog.isEmpty();
+        for (int i = 0; i < took; i++) {
+          batch[i] = null;
+        }
+        if (fatal) {
+          markDead(rc);
+          return false;
+        }
+        if (retry) {
+          eagain.increment(); // waiters (inline: after reaping) and the reaper flush again
+          return false;
+        }
+        continue; // the rest of the batch goes in the next downcall
+      }
+      for (int i = 0; i < took; i++) {
+        batch[i] = null;
       }
     }
   }
@@ -249,11 +493,58 @@ public final class DeviceQueue implements AutoCloseable {
     d.set(Layouts.C_LONG_LONG, Layouts.DESC_TAG, r.tagLen == 0 ? 0 : base + r.tagOff);
   }
 
-  private int awaitCompletion(Request r, long deadlineNanoTime) throws DeviceException {
+  /**
+   * Waits for a request given to {@link #enqueue} / {@link #submitAll}: a short spin, then parks
+   * (never a native call on the caller's thread except the flush). A request still queued past
+   * its busy budget is withdrawn (BUSY); past the deadline, TIMEOUT.
+   *
+   * @return {@link NativeStatus#OK} or {@link NativeStatus#EBADMSG}
+   */
+  public int await(Request r, long deadlineNanoTime) throws DeviceException {
     int spins = 0;
     while (true) {
-      if (r.state.get() == Request.COMPLETED) {
+      int st = r.state.get();
+      if (st == Request.COMPLETED) {
         return result(r);
+      }
+      if (st == Request.QUEUED) {
+        long now = System.nanoTime();
+        int dead = deadStatus;
+        long busy = r.busyDeadline;
+        boolean overBudget = (busy != 0 && now - busy >= 0) || now - deadlineNanoTime >= 0;
+        if (dead != 0 || closed || overBudget) {
+          if (r.state.compareAndSet(Request.QUEUED, Request.NEW)) {
+            inflight.remove(r.tag);
+            unpin(r); // the device never saw it; the caller owns the buffer again
+            if (dead != 0) {
+              throw NativeStatus.toDeviceException(dead, name + ": queue failed before submission");
+            }
+            if (closed) {
+              throw new DeviceException(DeviceException.Reason.GONE, NativeStatus.ECANCELED, name + " closed");
+            }
+            busySpills.increment();
+            throw new DeviceException(
+                DeviceException.Reason.BUSY, NativeStatus.EAGAIN, name + ": queue full (EAGAIN) beyond the busy budget");
+          }
+          continue; // a flush claimed it meanwhile
+        }
+        if (inlineCompletion) {
+          reapInline(); // our own unreaped completions may be what fills the ring
+        }
+        if (onDevice.get() < saturation || now - r.queuedAt >= COALESCE_MAX_NANOS) {
+          flush();
+        }
+        if (r.state.get() == Request.QUEUED) {
+          if (spins++ < 16) {
+            Thread.onSpinWait();
+          } else {
+            LockSupport.parkNanos(this, QUEUED_PARK_NANOS);
+          }
+        }
+        continue;
+      }
+      if (st == Request.NEW) {
+        throw new IllegalStateException("request was not submitted");
       }
       if (inlineCompletion) {
         reapInline();
@@ -275,6 +566,7 @@ public final class DeviceQueue implements AutoCloseable {
             throw new DeviceException(DeviceException.Reason.GONE, NativeStatus.ECANCELED, name + " closed");
           }
           timeouts.increment();
+          leftDevice(r);
           throw new DeviceException(
               DeviceException.Reason.TIMEOUT, NativeStatus.ETIMEDOUT, name + ": no completion before the deadline");
         }
@@ -327,6 +619,7 @@ public final class DeviceQueue implements AutoCloseable {
     while (!closed) {
       int rc = handle.await(WAIT_MS);
       if (rc == NativeStatus.ETIMEDOUT) {
+        flush(); // nothing completed: send what waits anyway (lost completions hold no slot here)
         continue;
       }
       if (rc != NativeStatus.OK) {
@@ -338,6 +631,7 @@ public final class DeviceQueue implements AutoCloseable {
       if (!drain()) {
         return;
       }
+      flush(); // slots just freed: send what the full ring left pending
     }
   }
 
@@ -378,6 +672,9 @@ public final class DeviceQueue implements AutoCloseable {
 
   private void dispatch(long tag, int status, int outLen, int detail) {
     Request r = inflight.remove(tag);
+    if (r != null) {
+      leftDevice(r);
+    }
     if (r == null) {
       unknownTags.increment(); // a shim bug; nothing to wake
       return;
@@ -396,6 +693,13 @@ public final class DeviceQueue implements AutoCloseable {
       LockSupport.unpark(r.waiter);
     } else {
       pool.release(r.buffer, r.usedBytes); // abandoned earlier: now it is safe to reuse
+    }
+  }
+
+  /** The request no longer occupies an engine (completed, or given up on: likely lost). */
+  private void leftDevice(Request r) {
+    if (r.onDevice && r.offDevice.compareAndSet(false, true)) {
+      onDevice.decrementAndGet();
     }
   }
 
@@ -532,7 +836,7 @@ public final class DeviceQueue implements AutoCloseable {
         }
         rc = handle.sessionCreate(family, keySeg, (int) keySeg.byteSize(), out);
       } finally {
-        submitLock.unlock();
+        unlockAndFlush();
         for (MemorySegment p : parts) {
           p.fill((byte) 0);
         }
@@ -559,7 +863,7 @@ public final class DeviceQueue implements AutoCloseable {
         handle.sessionDestroy(s.id); // a dead device answers ENODEV; the queue destroy wipes it
       }
     } finally {
-      submitLock.unlock();
+      unlockAndFlush();
     }
   }
 
@@ -578,6 +882,36 @@ public final class DeviceQueue implements AutoCloseable {
   /** Completions that arrived after a completion of a later-submitted request. */
   public long outOfOrderCount() {
     return outOfOrder.sum();
+  }
+
+  /** False when accel_queue_destroy was refused (forked handle): the shim leaked the queue. */
+  public boolean destroyedCleanly() {
+    return destroyStatus == NativeStatus.OK;
+  }
+
+  /** Buffers the device held when its destroy was refused: never freed, never reused. */
+  public int leakedBuffers() {
+    return leakedBuffers;
+  }
+
+  /** accel_submit downcalls that carried at least one request. */
+  public long submitCount() {
+    return submits.sum();
+  }
+
+  /** Requests withdrawn because the ring stayed full beyond the busy budget. */
+  public long busySpillCount() {
+    return busySpills.sum();
+  }
+
+  /** Requests per accel_submit downcall. */
+  public Log2Histogram.Snapshot batchSizes() {
+    return batchSizes.snapshot();
+  }
+
+  /** Most descriptors one accel_submit carries on this queue. */
+  public int batchMax() {
+    return batchMax;
   }
 
   public long completedCount() {
@@ -602,7 +936,7 @@ public final class DeviceQueue implements AutoCloseable {
     try {
       return closed ? 0 : handle.inflight();
     } finally {
-      submitLock.unlock();
+      unlockAndFlush();
     }
   }
 
@@ -639,6 +973,9 @@ public final class DeviceQueue implements AutoCloseable {
     } finally {
       submitLock.unlock();
     }
+    while (executing.get() != 0) {
+      Thread.onSpinWait(); // a synchronous request finishes within ~1 ms (bounded size)
+    }
     for (Request r : inflight.values()) {
       LockSupport.unpark(r.waiter);
     }
@@ -653,20 +990,25 @@ public final class DeviceQueue implements AutoCloseable {
     try {
       submitLock.lock();
       try {
-        handle.destroy(DRAIN_MS);
+        destroyStatus = handle.destroy(DRAIN_MS);
       } finally {
         submitLock.unlock();
       }
     } finally {
       reapLock.unlock();
     }
-    // The device no longer touches any buffer of this queue: release every leftover.
+    // The device no longer touches any buffer of this queue: release every leftover. Unless the
+    // destroy was refused (a handle used after fork: the shim leaks the queue on purpose and its
+    // engines may still write): then what the device held stays allocated, never reused.
+    boolean deviceDone = destroyStatus == NativeStatus.OK;
     List<Request> left = new ArrayList<>(inflight.values());
     inflight.clear();
     for (Request r : left) {
       int s = r.state.getAndSet(Request.ABANDONED);
-      if (s == Request.SUBMITTED || s == Request.ABANDONED) {
+      if (s == Request.QUEUED || (deviceDone && (s == Request.SUBMITTED || s == Request.ABANDONED))) {
         pool.release(r.buffer, r.usedBytes);
+      } else if (s == Request.SUBMITTED || s == Request.ABANDONED) {
+        leakedBuffers++;
       }
       LockSupport.unpark(r.waiter);
     }

@@ -17,11 +17,16 @@ public final class Request {
   static final int SUBMITTED = 1; // the device owns the buffer
   static final int COMPLETED = 2; // reaped; the caller owns the buffer again
   static final int ABANDONED = 3; // the caller gave up; the queue frees it on completion/destroy
+  static final int QUEUED = 4; // pending (not yet accepted by the ring); its caller may withdraw it
 
   final MemorySegment buffer;
   final AtomicInteger state = new AtomicInteger(NEW);
   volatile Thread waiter;
   long tag;
+  long queuedAt; // nanoTime of enqueue
+  boolean onDevice; // accepted by the ring (set under the submit lock before the counter moves)
+  final java.util.concurrent.atomic.AtomicBoolean offDevice = new java.util.concurrent.atomic.AtomicBoolean();
+  volatile long busyDeadline; // 0 until the ring first refused the request // nanoTime after which a still-queued request is withdrawn (BUSY)
   Session session; // pinned while in flight
 
   // descriptor, relative to buffer
@@ -85,6 +90,11 @@ public final class Request {
     }
     usedBytes = Math.max(usedBytes, end);
     return this;
+  }
+
+  /** True once the request was handed to its queue (queued, submitted or completed). */
+  public boolean isQueued() {
+    return state.get() != NEW;
   }
 
   /** Bytes the device wrote to dst (valid after a successful execute). */

@@ -28,6 +28,9 @@ final class DeviceBackends {
         .withProfile(EmulatorControl.Profile.ofConfigName(config.emuProfile()))
         .withEngines(config.emuEngines())
         .withQueueDepth(config.queueDepth())
+        .withQueues(config.queues())
+        .withBusyRetryNanos(config.busyRetryNanos())
+        .withPoisonFreed(config.poisonFreed())
         .withDefaultTimeoutNanos(config.deviceTimeoutMs() * 1_000_000L);
   }
 

@@ -1,58 +1,193 @@
 package dev.accel.router;
 
+import dev.accel.core.DigestAlgorithm;
 import dev.accel.device.Device;
 import dev.accel.device.DeviceException;
 import dev.accel.device.DeviceHealth;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Whether a device may take new requests. This first version follows the device's own health
- * report, re-read at most every {@link #HEALTH_TTL_NANOS} (one cheap downcall) and at once after a
- * failure that suggests the device changed state. It is the seam for the circuit breaker and
- * adaptive thresholds of a later issue: {@link Router} calls only {@link #admit()}, {@link
- * #onSuccess()} and {@link #onFailure(DeviceException.Reason)}.
+ * Whether a device may take new requests: a circuit breaker per device plus an in-flight budget.
+ *
+ * <ul>
+ *   <li><b>closed</b> (normal): requests flow; the device's own health report is re-read at most
+ *       every {@link #HEALTH_TTL_NANOS} (one cheap downcall), at once after a failure that
+ *       suggests the device changed state. An unusable report (removed, isolated, forked) opens
+ *       the breaker;
+ *   <li><b>open</b>: after {@code breakerErrors} consecutive device failures (errors, queue errors,
+ *       timeouts, removal), or an unusable health report, every request goes to software. Every
+ *       {@code probeIntervalNanos} one thread re-probes: health, then a tiny known-answer test
+ *       (SHA-256 of "abc", FIPS 180-4 example; or health alone if the device has no SHA-256); on
+ *       success the breaker closes.
+ * </ul>
+ *
+ * BUSY (queue full) and REJECTED (shape refused) are not device faults and do not count.
  */
 final class DeviceGate {
   static final long HEALTH_TTL_NANOS = 100_000_000L; // 100 ms
+  private static final byte[] ABC = {'a', 'b', 'c'};
+  private static final byte[] SHA256_ABC =
+      HexFormat.of().parseHex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  private static final long PROBE_TIMEOUT_NANOS = 200_000_000L;
 
   private final Device device;
-  private volatile boolean usable = true;
-  private volatile long nextProbeNanos = System.nanoTime(); // probe on first use
-  private volatile String lastReason = "";
+  private final int breakerErrors;
+  private final long probeIntervalNanos;
+  private final int inflightBudget;
+
+  private volatile boolean open;
+  private volatile String openReason = "";
+  private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  private final AtomicBoolean probing = new AtomicBoolean();
+  private volatile long nextProbeNanos = System.nanoTime(); // health read on first use
+  private final AtomicInteger inflight = new AtomicInteger();
+  private final AtomicLong opens = new AtomicLong();
+  private final AtomicLong closes = new AtomicLong();
+
+  DeviceGate(Device device, int breakerErrors, long probeIntervalNanos, int inflightBudget) {
+    this.device = device;
+    this.breakerErrors = breakerErrors;
+    this.probeIntervalNanos = probeIntervalNanos;
+    this.inflightBudget = inflightBudget;
+  }
 
   DeviceGate(Device device) {
-    this.device = device;
+    this(device, 5, 1_000_000_000L, Integer.MAX_VALUE);
   }
 
-  /** True when the device reports itself usable. */
+  /** True when the breaker is closed (probing when due). */
   boolean admit() {
     long now = System.nanoTime();
-    if (now - nextProbeNanos >= 0) {
-      probe(now);
+    if (now - nextProbeNanos >= 0 && probing.compareAndSet(false, true)) {
+      try {
+        if (open) {
+          reprobe(now);
+        } else {
+          readHealth(now);
+        }
+      } finally {
+        probing.set(false);
+      }
     }
-    return usable;
+    return !open;
   }
 
-  private void probe(long now) {
+  /** Takes an in-flight slot; false when the budget is spent (the request spills to software). */
+  boolean acquireSlot() {
+    if (inflight.incrementAndGet() > inflightBudget) {
+      inflight.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  void releaseSlot() {
+    inflight.decrementAndGet();
+  }
+
+  int inflight() {
+    return inflight.get();
+  }
+
+  private void readHealth(long now) {
+    DeviceHealth h = health();
+    if (h != null && !h.usable()) {
+      trip("health: " + h.state() + (h.reason().isEmpty() ? "" : " (" + h.reason() + ")"));
+    }
+    nextProbeNanos = now + (open ? probeIntervalNanos : HEALTH_TTL_NANOS);
+  }
+
+  private DeviceHealth health() {
     try {
-      DeviceHealth h = device.health();
-      usable = h.usable();
-      lastReason = h.reason() == null ? "" : h.reason();
+      return device.health();
     } catch (RuntimeException e) {
-      usable = false;
-      lastReason = "health probe failed: " + e.getClass().getSimpleName();
+      trip("health probe failed: " + e);
+      return null;
     }
-    nextProbeNanos = now + HEALTH_TTL_NANOS;
   }
 
-  void onSuccess() {}
+  private void reprobe(long now) {
+    String why = null;
+    DeviceHealth h = health();
+    if (h == null) {
+      why = openReason;
+    } else if (!h.usable()) {
+      why = "health: " + h.state() + (h.reason().isEmpty() ? "" : " (" + h.reason() + ")");
+    } else if (device.capabilities().supportsDigest(DigestAlgorithm.SHA256, ABC.length)) {
+      byte[] out = new byte[32];
+      try {
+        device.digest(DigestAlgorithm.SHA256, ABC, 0, ABC.length, out, 0, PROBE_TIMEOUT_NANOS);
+        if (!Arrays.equals(out, SHA256_ABC)) {
+          why = "re-probe: SHA-256 known answer mismatch";
+        }
+      } catch (DeviceException | RuntimeException e) {
+        why = "re-probe: " + e.getMessage();
+      }
+    }
+    if (why == null) {
+      open = false;
+      openReason = "";
+      consecutiveFailures.set(0);
+      closes.incrementAndGet();
+      nextProbeNanos = now + HEALTH_TTL_NANOS;
+    } else {
+      openReason = why;
+      nextProbeNanos = System.nanoTime() + probeIntervalNanos;
+    }
+  }
 
-  void onFailure(DeviceException.Reason reason) {
-    if (reason == DeviceException.Reason.GONE || reason == DeviceException.Reason.QUEUE_ERROR) {
+  private void trip(String reason) {
+    openReason = reason;
+    if (!open) {
+      open = true;
+      opens.incrementAndGet();
+    }
+    nextProbeNanos = System.nanoTime() + probeIntervalNanos;
+  }
+
+  void onSuccess() {
+    if (consecutiveFailures.get() != 0) {
+      consecutiveFailures.set(0);
+    }
+  }
+
+  void onFailure(DeviceException.Reason reason, String message) {
+    if (reason == DeviceException.Reason.BUSY || reason == DeviceException.Reason.REJECTED) {
+      return;
+    }
+    int n = consecutiveFailures.incrementAndGet();
+    if (n >= breakerErrors) {
+      trip(n + " consecutive device failures, last " + reason + (message == null ? "" : ": " + message));
+    } else if (reason == DeviceException.Reason.GONE || reason == DeviceException.Reason.QUEUE_ERROR) {
       nextProbeNanos = System.nanoTime(); // re-read health before the next request
     }
   }
 
+  void onFailure(DeviceException.Reason reason) {
+    onFailure(reason, null);
+  }
+
+  boolean isOpen() {
+    return open;
+  }
+
+  long opens() {
+    return opens.get();
+  }
+
+  long closes() {
+    return closes.get();
+  }
+
   String state() {
-    return usable ? "usable" : "unusable" + (lastReason.isEmpty() ? "" : " (" + lastReason + ")");
+    return open ? "breaker-open (" + openReason + ")" : "usable";
+  }
+
+  String reason() {
+    return open ? openReason : "";
   }
 }

@@ -6,9 +6,11 @@ import dev.accel.config.AccelConfig.RouteMode;
 import dev.accel.core.AesKeyMaterial;
 import dev.accel.core.DigestAlgorithm;
 import dev.accel.core.RsaKeyMaterial;
+import dev.accel.device.BatchOutcome;
 import dev.accel.device.Device;
 import dev.accel.device.DeviceCapabilities;
 import dev.accel.device.DeviceException;
+import dev.accel.device.GcmItem;
 import dev.accel.metrics.RouteCounters;
 import dev.accel.soft.RsaMath;
 import dev.accel.soft.SoftwareTier;
@@ -16,6 +18,8 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.BadPaddingException;
 
@@ -37,6 +41,13 @@ import javax.crypto.BadPaddingException;
  * caller sees a correct result or the exception the software tier throws, never a device error.
  * Every request is counted (algorithm x route x tier x reason) in {@link RouteCounters}.
  *
+ * <p>Adaptive parts (ARCHITECTURE.md "Router and tiers"): size thresholds per device and family
+ * are calibrated at start-up against the software tier ({@link Calibration}, bounded, cached per
+ * device; {@code accel.calibrate=false} keeps the profile defaults; {@code accel.threshold.*}
+ * overrides); each device has a circuit breaker and an in-flight budget ({@link DeviceGate});
+ * every device wait has a deadline ({@code accel.device.timeout.ms}) and a missed one re-runs the
+ * request in software ({@code fallback-timeout}).
+ *
  * <p>The router never parses JCA parameters: SPI classes validate every argument first.
  * Thread-safe; one instance per provider instance.
  */
@@ -52,7 +63,8 @@ public final class Router {
   /** Longest message a digest buffers in Java while it may still go to a device. */
   static final int DIGEST_BUFFER_CAP_BYTES = 4 << 20;
 
-  private record Slot(Device device, DeviceGate gate, long[] thresholdBytes) {}
+  /** One device with its gate and per-family thresholds (calibration may replace entries). */
+  record Slot(Device device, DeviceGate gate, long[] thresholdBytes, String[] thresholdSource) {}
 
   private final AccelConfig config;
   private final List<Slot> slots;
@@ -60,6 +72,7 @@ public final class Router {
   private final String softwareLabel;
   private final RouteCounters counters;
   private final long timeoutNanos;
+  private final CountDownLatch calibrated = new CountDownLatch(1);
 
   /**
    * @param devices opened devices in preference order (may be empty); the router does not close
@@ -80,17 +93,87 @@ public final class Router {
     this.counters = Objects.requireNonNull(counters);
     this.timeoutNanos = config.deviceTimeoutMs() * 1_000_000L;
     List<Slot> s = new ArrayList<>();
+    List<Slot> toCalibrate = new ArrayList<>();
     for (Device d : devices) {
       long[] thresholds = new long[Family.values().length];
+      String[] source = new String[Family.values().length];
+      boolean calibrate = false;
       for (Family f : Family.values()) {
         long configured = config.thresholdBytes(f);
         thresholds[f.ordinal()] =
             configured >= 0 ? configured : defaultThresholdBytes(d.backend(), f);
+        source[f.ordinal()] = configured >= 0 ? "configured" : "default";
+        calibrate |= configured < 0 && Calibration.applies(d, f);
       }
-      s.add(new Slot(d, new DeviceGate(d), thresholds));
+      Slot slot =
+          new Slot(
+              d,
+              new DeviceGate(
+                  d, config.breakerErrors(), config.breakerProbeMs() * 1_000_000L, config.inflightMax()),
+              thresholds,
+              source);
+      s.add(slot);
+      if (calibrate && config.calibrate()) {
+        toCalibrate.add(slot);
+      }
     }
     this.slots = List.copyOf(s);
+    // Synchronous and bounded (Calibration.BUDGET_NANOS per device, cached per device), so no
+    // calibration request overlaps the provider's own traffic.
+    for (Slot slot : toCalibrate) {
+      Calibration.run(slot, software, softwareLabel, config);
+    }
+    calibrated.countDown();
   }
+
+  /** Waits until start-up calibration finished (today it completes inside the constructor). */
+  public boolean awaitCalibration(long timeout, TimeUnit unit) throws InterruptedException {
+    return calibrated.await(timeout, unit);
+  }
+
+  /** The size threshold in bytes the router applies to {@code family} on device {@code index}. */
+  public long thresholdBytes(int index, Family family) {
+    return slots.get(index).thresholdBytes()[family.ordinal()];
+  }
+
+  /** One line per device: thresholds per family and where they came from. */
+  public List<String> describeThresholds() {
+    List<String> out = new ArrayList<>();
+    for (Slot s : slots) {
+      StringBuilder sb = new StringBuilder(s.device().name()).append(':');
+      for (Family f : Family.values()) {
+        long t = s.thresholdBytes()[f.ordinal()];
+        sb.append(' ').append(f.configName()).append('=')
+            .append(t == Long.MAX_VALUE ? "never" : Long.toString(t))
+            .append(" (").append(s.thresholdSource()[f.ordinal()]).append(')');
+      }
+      out.add(sb.toString());
+    }
+    return out;
+  }
+
+  /** Health of each device as the router sees it: name, breaker state and reason. */
+  public List<DeviceState> deviceStates() {
+    List<DeviceState> out = new ArrayList<>();
+    for (Slot s : slots) {
+      DeviceGate g = s.gate();
+      out.add(new DeviceState(s.device().name(), s.device().backend(), !g.isOpen(), g.reason(),
+          g.inflight(), g.opens(), g.closes()));
+    }
+    return out;
+  }
+
+  /**
+   * A device as the router sees it.
+   *
+   * @param usable false while its circuit breaker is open
+   * @param reason why the breaker is open (empty when usable)
+   * @param inflight requests the router has on it now
+   * @param breakerOpens how often the breaker opened; {@code breakerCloses} how often a re-probe
+   *     closed it
+   */
+  public record DeviceState(
+      String name, String backend, boolean usable, String reason, int inflight, long breakerOpens, long breakerCloses) {}
 
   /**
    * Default size thresholds per backend (DEVICE-MODEL.md): the run-to-completion CPU engine has no
@@ -114,6 +197,11 @@ public final class Router {
   /** The software tier's counter label. */
   public String softwareLabel() {
     return softwareLabel;
+  }
+
+  /** The software tier seen as a {@link Device}, for known-answer self-tests only. */
+  public Device softwareAsDevice() {
+    return new SoftwareTierDevice(software, softwareLabel);
   }
 
   /** The devices this router may use, in preference order. */
@@ -165,22 +253,71 @@ public final class Router {
         why = RouteReason.UNHEALTHY;
         continue;
       }
+      if (!s.gate().acquireSlot()) {
+        why = RouteReason.BUSY; // in-flight budget spent: spill to software at once
+        continue;
+      }
+      return new Decision(s, RouteReason.OK); // the caller releases the slot
+    }
+    return new Decision(null, why);
+  }
+
+  /** Like {@link #decide} for a batch: no in-flight slot is taken (the batch takes n). */
+  private Decision decideShape(Family family, long requestBytes, Shape shape) {
+    RouteMode mode = config.route(family);
+    if (mode == RouteMode.SOFTWARE) {
+      return new Decision(null, RouteReason.ROUTE_SOFTWARE);
+    }
+    if (slots.isEmpty()) {
+      return new Decision(null, RouteReason.NO_DEVICE);
+    }
+    RouteReason why = RouteReason.UNSUPPORTED;
+    for (Slot s : slots) {
+      if (!shape.supported(s.device().capabilities())) {
+        continue;
+      }
+      if (mode == RouteMode.AUTO && requestBytes < s.thresholdBytes()[family.ordinal()]) {
+        why = RouteReason.BELOW_THRESHOLD;
+        continue;
+      }
+      if (!s.gate().admit()) {
+        why = RouteReason.UNHEALTHY;
+        continue;
+      }
       return new Decision(s, RouteReason.OK);
     }
     return new Decision(null, why);
   }
 
-  private void countDevice(String alg, Slot s, long bytes) {
-    counters.record(alg, RouteCounters.DEVICE, s.device().name(), RouteReason.OK.label(), bytes);
+  private void countDevice(String alg, Slot s, long bytes, long startNanos) {
+    countDevice(alg, s, bytes, startNanos, 1);
   }
 
-  private void countSoftware(String alg, RouteReason reason, long bytes) {
-    counters.record(alg, RouteCounters.SOFTWARE, softwareLabel, reason.label(), bytes);
+  private void countDevice(String alg, Slot s, long bytes, long startNanos, int batch) {
+    counters.record(
+        alg, RouteCounters.DEVICE, s.device().name(), RouteReason.OK.label(), bytes,
+        System.nanoTime() - startNanos, batch);
+  }
+
+  private void countSoftware(String alg, RouteReason reason, long bytes, long startNanos) {
+    countSoftware(alg, reason, bytes, startNanos, 1);
+  }
+
+  private void countSoftware(String alg, RouteReason reason, long bytes, long startNanos, int batch) {
+    counters.record(
+        alg, RouteCounters.SOFTWARE, softwareLabel, reason.label(), bytes,
+        System.nanoTime() - startNanos, batch);
   }
 
   private RouteReason failed(Slot s, DeviceException e) {
-    s.gate().onFailure(e.reason());
+    s.gate().onFailure(e.reason(), e.getMessage());
     return RouteReason.ofDeviceFailure(e.reason());
+  }
+
+  private static void release(Decision d) {
+    if (d.slot() != null) {
+      d.slot().gate().releaseSlot();
+    }
   }
 
   // ---- AES-GCM -------------------------------------------------------------------------------
@@ -202,6 +339,7 @@ public final class Router {
       int inLen,
       byte[] out,
       int outOff) {
+    long t0 = System.nanoTime();
     Decision d =
         decide(
             Family.AES_GCM,
@@ -215,16 +353,21 @@ public final class Router {
                 .device()
                 .gcmSeal(key, iv, tagLenBytes, aad, aadOff, aadLen, in, inOff, inLen, out, outOff, timeoutNanos);
         d.slot().gate().onSuccess();
-        countDevice(ALG_GCM_SEAL, d.slot(), inLen);
+        countDevice(ALG_GCM_SEAL, d.slot(), inLen, t0);
         return n;
       } catch (DeviceException e) {
         reason = failed(d.slot(), e);
       } catch (RuntimeException e) {
         reason = RouteReason.FALLBACK_INTERNAL;
+      } finally {
+        release(d);
       }
     }
-    countSoftware(ALG_GCM_SEAL, reason, inLen);
-    return software.gcmSeal(key, iv, tagLenBytes, aad, aadOff, aadLen, in, inOff, inLen, out, outOff);
+    try {
+      return software.gcmSeal(key, iv, tagLenBytes, aad, aadOff, aadLen, in, inOff, inLen, out, outOff);
+    } finally {
+      countSoftware(ALG_GCM_SEAL, reason, inLen, t0);
+    }
   }
 
   /**
@@ -246,6 +389,7 @@ public final class Router {
       int outOff)
       throws AEADBadTagException {
     int dataLen = inLen - tagLenBytes;
+    long t0 = System.nanoTime();
     Decision d =
         decide(
             Family.AES_GCM,
@@ -259,21 +403,26 @@ public final class Router {
                 .device()
                 .gcmOpen(key, iv, tagLenBytes, aad, aadOff, aadLen, in, inOff, inLen, out, outOff, timeoutNanos);
         d.slot().gate().onSuccess();
-        countDevice(ALG_GCM_OPEN, d.slot(), inLen);
+        countDevice(ALG_GCM_OPEN, d.slot(), inLen, t0);
         return n;
       } catch (AEADBadTagException e) {
         // A verdict, not a failure: the device checked the tag and left out untouched.
         d.slot().gate().onSuccess();
-        countDevice(ALG_GCM_OPEN, d.slot(), inLen);
+        countDevice(ALG_GCM_OPEN, d.slot(), inLen, t0);
         throw e;
       } catch (DeviceException e) {
         reason = failed(d.slot(), e);
       } catch (RuntimeException e) {
         reason = RouteReason.FALLBACK_INTERNAL;
+      } finally {
+        release(d);
       }
     }
-    countSoftware(ALG_GCM_OPEN, reason, inLen);
-    return software.gcmOpen(key, iv, tagLenBytes, aad, aadOff, aadLen, in, inOff, inLen, out, outOff);
+    try {
+      return software.gcmOpen(key, iv, tagLenBytes, aad, aadOff, aadLen, in, inOff, inLen, out, outOff);
+    } finally {
+      countSoftware(ALG_GCM_OPEN, reason, inLen, t0);
+    }
   }
 
   // ---- SHA-2 ---------------------------------------------------------------------------------
@@ -299,22 +448,28 @@ public final class Router {
 
   /** One-shot hash of {@code in[off..off+len)} into {@code out[outOff..]}, routed. */
   public void digest(DigestAlgorithm alg, byte[] in, int off, int len, byte[] out, int outOff) {
+    long t0 = System.nanoTime();
     Decision d = decide(Family.SHA2, len, c -> c.supportsDigest(alg, len));
     RouteReason reason = d.reason();
     if (d.slot() != null) {
       try {
         d.slot().device().digest(alg, in, off, len, out, outOff, timeoutNanos);
         d.slot().gate().onSuccess();
-        countDevice(alg.jcaName(), d.slot(), len);
+        countDevice(alg.jcaName(), d.slot(), len, t0);
         return;
       } catch (DeviceException e) {
         reason = failed(d.slot(), e);
       } catch (RuntimeException e) {
         reason = RouteReason.FALLBACK_INTERNAL;
+      } finally {
+        release(d);
       }
     }
-    countSoftware(alg.jcaName(), reason, len);
-    software.digest(alg, in, off, len, out, outOff);
+    try {
+      software.digest(alg, in, off, len, out, outOff);
+    } finally {
+      countSoftware(alg.jcaName(), reason, len, t0);
+    }
   }
 
   /**
@@ -341,7 +496,10 @@ public final class Router {
     } else {
       reason = RouteReason.UNSUPPORTED;
     }
-    countSoftware(alg.jcaName(), reason, totalBytes);
+    // A streamed digest has no single start time: counted without latency; its JFR event has 0.
+    counters.record(alg.jcaName(), RouteCounters.SOFTWARE, softwareLabel, reason.label(), totalBytes);
+    dev.accel.metrics.AccelRequestEvent.emit(
+        alg.jcaName(), RouteCounters.SOFTWARE, softwareLabel, reason.label(), totalBytes, 1, 0);
   }
 
   // ---- RSA -----------------------------------------------------------------------------------
@@ -377,6 +535,7 @@ public final class Router {
       throw new IllegalArgumentException("rsaPrivate needs a private key");
     }
     BigInteger c = checkedInput(key, input);
+    long t0 = System.nanoTime();
     int k = key.modulusBytes();
     RouteReason reason;
     if (!key.hasCrt()) {
@@ -396,7 +555,7 @@ public final class Router {
           // Fault check: m^e mod n must give back the input (RFC 8017 RSAVP1 of the result).
           if (raw.length == k && RsaMath.publicOp(key, m).equals(c)) {
             d.slot().gate().onSuccess();
-            countDevice(ALG_RSA_PRIVATE, d.slot(), k);
+            countDevice(ALG_RSA_PRIVATE, d.slot(), k, t0);
             return RsaMath.i2osp(m, k);
           }
           d.slot().gate().onFailure(DeviceException.Reason.DEVICE_ERROR);
@@ -405,11 +564,16 @@ public final class Router {
           reason = failed(d.slot(), e);
         } catch (RuntimeException e) {
           reason = RouteReason.FALLBACK_INTERNAL;
+        } finally {
+          release(d);
         }
       }
     }
-    countSoftware(ALG_RSA_PRIVATE, reason, k);
-    return software.rsaPrivate(key, input);
+    try {
+      return software.rsaPrivate(key, input);
+    } finally {
+      countSoftware(ALG_RSA_PRIVATE, reason, k, t0);
+    }
   }
 
   /**
@@ -424,6 +588,7 @@ public final class Router {
       throw new IllegalArgumentException("rsaPublic needs the public exponent");
     }
     checkedInput(key, input);
+    long t0 = System.nanoTime();
     int k = key.modulusBytes();
     RouteReason reason;
     RouteMode mode = config.route(Family.RSA);
@@ -437,7 +602,7 @@ public final class Router {
           byte[] out = d.slot().device().rsaPublic(key, input, timeoutNanos);
           if (out.length == k) {
             d.slot().gate().onSuccess();
-            countDevice(ALG_RSA_PUBLIC, d.slot(), k);
+            countDevice(ALG_RSA_PUBLIC, d.slot(), k, t0);
             return out;
           }
           reason = RouteReason.FALLBACK_DEVICE_ERROR;
@@ -445,10 +610,249 @@ public final class Router {
           reason = failed(d.slot(), e);
         } catch (RuntimeException e) {
           reason = RouteReason.FALLBACK_INTERNAL;
+        } finally {
+          release(d);
         }
       }
     }
-    countSoftware(ALG_RSA_PUBLIC, reason, k);
-    return software.rsaPublic(key, input);
+    try {
+      return software.rsaPublic(key, input);
+    } finally {
+      countSoftware(ALG_RSA_PUBLIC, reason, k, t0);
+    }
+  }
+
+  // ---- explicit batches (dev.accel.api.AccelCrypto) -------------------------------------------
+
+  /**
+   * Seals ({@code open == false}) or opens every item with the same routing as {@link #gcmSeal} /
+   * {@link #gcmOpen}: the items a device takes go to it together (one submission), the others and
+   * every device failure run in software. Element i is the result of item i, or its failure
+   * ({@link AEADBadTagException} for a tag mismatch on open; {@link IllegalArgumentException} for
+   * an invalid item).
+   */
+  public List<BatchOutcome> gcmBatch(boolean open, List<GcmItem> items) {
+    long t0 = System.nanoTime();
+    int n = items.size();
+    String alg = open ? ALG_GCM_OPEN : ALG_GCM_SEAL;
+    BatchOutcome[] out = new BatchOutcome[n];
+    RouteReason[] reasons = new RouteReason[n];
+    java.util.Map<Slot, List<Integer>> bySlot = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      GcmItem it = items.get(i);
+      int tagLen = it.tagLenBytes();
+      int dataLen = open ? it.input().length - tagLen : it.input().length;
+      int aadLen = it.aad().length;
+      int keyLen = it.key().lengthBytes();
+      Decision d =
+          dataLen < 0
+              ? new Decision(null, RouteReason.UNSUPPORTED)
+              : decideShape(Family.AES_GCM, (long) dataLen + aadLen,
+                  c -> c.supportsGcm(keyLen, it.iv().length, tagLen, aadLen, dataLen, open));
+      reasons[i] = d.reason();
+      if (d.slot() != null) {
+        bySlot.computeIfAbsent(d.slot(), k -> new ArrayList<>()).add(i);
+      }
+    }
+    for (var e : bySlot.entrySet()) {
+      Slot slot = e.getKey();
+      List<Integer> idx = e.getValue();
+      List<GcmItem> sub = new ArrayList<>(idx.size());
+      for (int i : idx) {
+        sub.add(items.get(i));
+      }
+      List<BatchOutcome> res;
+      try {
+        res = slot.device().gcmBatch(open, sub, timeoutNanos);
+      } catch (RuntimeException ex) {
+        for (int i : idx) {
+          reasons[i] = RouteReason.FALLBACK_INTERNAL;
+        }
+        continue;
+      }
+      for (int j = 0; j < idx.size(); j++) {
+        int i = idx.get(j);
+        BatchOutcome o = res.get(j);
+        if (o.ok() || o.failure() instanceof AEADBadTagException) {
+          slot.gate().onSuccess();
+          out[i] = o;
+          countDevice(alg, slot, items.get(i).input().length, t0, n);
+        } else if (o.failure() instanceof DeviceException de) {
+          reasons[i] = failed(slot, de);
+        } else {
+          reasons[i] = RouteReason.FALLBACK_REJECTED;
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (out[i] != null) {
+        continue;
+      }
+      GcmItem it = items.get(i);
+      byte[] in = it.input();
+      try {
+        if (open) {
+          byte[] o = new byte[Math.max(0, in.length - it.tagLenBytes())];
+          software.gcmOpen(it.key(), it.iv(), it.tagLenBytes(), it.aad(), 0, it.aad().length, in, 0, in.length, o, 0);
+          out[i] = BatchOutcome.of(o);
+        } else {
+          byte[] o = new byte[in.length + it.tagLenBytes()];
+          software.gcmSeal(it.key(), it.iv(), it.tagLenBytes(), it.aad(), 0, it.aad().length, in, 0, in.length, o, 0);
+          out[i] = BatchOutcome.of(o);
+        }
+      } catch (AEADBadTagException | RuntimeException ex) {
+        out[i] = BatchOutcome.failed(ex);
+      } finally {
+        countSoftware(alg, reasons[i], in.length, t0, n);
+      }
+    }
+    return List.of(out);
+  }
+
+  /** Digests every message, the device-eligible ones together; same routing as {@link #digest}. */
+  public List<byte[]> digestBatch(DigestAlgorithm alg, List<byte[]> messages) {
+    long t0 = System.nanoTime();
+    int n = messages.size();
+    byte[][] out = new byte[n][];
+    RouteReason[] reasons = new RouteReason[n];
+    java.util.Map<Slot, List<Integer>> bySlot = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      int len = messages.get(i).length;
+      Decision d = decideShape(Family.SHA2, len, c -> c.supportsDigest(alg, len));
+      reasons[i] = d.reason();
+      if (d.slot() != null) {
+        bySlot.computeIfAbsent(d.slot(), k -> new ArrayList<>()).add(i);
+      }
+    }
+    for (var e : bySlot.entrySet()) {
+      Slot slot = e.getKey();
+      List<Integer> idx = e.getValue();
+      List<byte[]> sub = new ArrayList<>(idx.size());
+      for (int i : idx) {
+        sub.add(messages.get(i));
+      }
+      List<BatchOutcome> res;
+      try {
+        res = slot.device().digestBatch(alg, sub, timeoutNanos);
+      } catch (RuntimeException ex) {
+        for (int i : idx) {
+          reasons[i] = RouteReason.FALLBACK_INTERNAL;
+        }
+        continue;
+      }
+      for (int j = 0; j < idx.size(); j++) {
+        int i = idx.get(j);
+        BatchOutcome o = res.get(j);
+        if (o.ok()) {
+          slot.gate().onSuccess();
+          out[i] = o.value();
+          countDevice(alg.jcaName(), slot, messages.get(i).length, t0, n);
+        } else if (o.failure() instanceof DeviceException de) {
+          reasons[i] = failed(slot, de);
+        } else {
+          reasons[i] = RouteReason.FALLBACK_REJECTED;
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (out[i] == null) {
+        byte[] m = messages.get(i);
+        out[i] = new byte[alg.digestLenBytes()];
+        try {
+          software.digest(alg, m, 0, m.length, out[i], 0);
+        } finally {
+          countSoftware(alg.jcaName(), reasons[i], m.length, t0, n);
+        }
+      }
+    }
+    return List.of(out);
+  }
+
+  /**
+   * {@link #rsaPrivate} of every input with one key, the device-eligible ones together; each
+   * device result is blinded and fault-checked exactly like a single call. Element i is the result
+   * or its failure ({@link BadPaddingException} when input i is not below the modulus).
+   */
+  public List<BatchOutcome> rsaPrivateBatch(RsaKeyMaterial key, List<byte[]> inputs) {
+    Objects.requireNonNull(key, "key");
+    if (!key.isPrivate()) {
+      throw new IllegalArgumentException("rsaPrivate needs a private key");
+    }
+    long t0 = System.nanoTime();
+    int n = inputs.size();
+    int k = key.modulusBytes();
+    BatchOutcome[] out = new BatchOutcome[n];
+    BigInteger[] c = new BigInteger[n];
+    for (int i = 0; i < n; i++) {
+      try {
+        c[i] = checkedInput(key, inputs.get(i));
+      } catch (BadPaddingException | IllegalArgumentException e) {
+        out[i] = BatchOutcome.failed(e);
+      }
+    }
+    RouteReason reason;
+    RouteReason[] reasons = new RouteReason[n];
+    if (!key.hasCrt()) {
+      reason = config.route(Family.RSA) == RouteMode.SOFTWARE ? RouteReason.ROUTE_SOFTWARE : RouteReason.NO_CRT;
+      java.util.Arrays.fill(reasons, reason);
+    } else {
+      Decision d = decideShape(Family.RSA, k, caps -> caps.supportsRsa(key.modulusBits(), true));
+      java.util.Arrays.fill(reasons, d.reason());
+      if (d.slot() != null) {
+        Slot slot = d.slot();
+        BigInteger mod = key.modulus();
+        List<Integer> idx = new ArrayList<>();
+        List<byte[]> blinded = new ArrayList<>();
+        List<RsaMath.Blinding> blindings = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          if (out[i] == null) {
+            RsaMath.Blinding b = RsaMath.newBlinding(key);
+            idx.add(i);
+            blindings.add(b);
+            blinded.add(RsaMath.i2osp(b.blind(c[i], mod), k));
+          }
+        }
+        List<BatchOutcome> res = null;
+        try {
+          res = slot.device().rsaPrivateCrtBatch(key, blinded, timeoutNanos);
+        } catch (RuntimeException ex) {
+          for (int i : idx) {
+            reasons[i] = RouteReason.FALLBACK_INTERNAL;
+          }
+        }
+        for (int j = 0; res != null && j < idx.size(); j++) {
+          int i = idx.get(j);
+          BatchOutcome o = res.get(j);
+          if (o.ok()) {
+            byte[] raw = o.value();
+            BigInteger m = blindings.get(j).unblind(RsaMath.os2ip(raw), mod);
+            if (raw.length == k && RsaMath.publicOp(key, m).equals(c[i])) {
+              slot.gate().onSuccess();
+              countDevice(ALG_RSA_PRIVATE, slot, k, t0, n);
+              out[i] = BatchOutcome.of(RsaMath.i2osp(m, k));
+            } else {
+              slot.gate().onFailure(DeviceException.Reason.DEVICE_ERROR);
+              reasons[i] = RouteReason.FAULT_VERIFY;
+            }
+          } else if (o.failure() instanceof DeviceException de) {
+            reasons[i] = failed(slot, de);
+          } else {
+            reasons[i] = RouteReason.FALLBACK_REJECTED;
+          }
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (out[i] == null) {
+        try {
+          out[i] = BatchOutcome.of(software.rsaPrivate(key, inputs.get(i)));
+        } catch (RuntimeException e) {
+          out[i] = BatchOutcome.failed(e);
+        } finally {
+          countSoftware(ALG_RSA_PRIVATE, reasons[i], k, t0, n);
+        }
+      }
+    }
+    return List.of(out);
   }
 }

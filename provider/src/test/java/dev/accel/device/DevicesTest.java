@@ -26,9 +26,9 @@ class DevicesTest {
   void uadkReportsWhyItIsAbsent() {
     Devices.Probe p = Devices.probe("uadk");
     boolean hasUacce = Files.isDirectory(Path.of("/sys/class/uacce"));
-    assertFalse(p.available(), "this shim has no uadk backend yet");
+    assertFalse(p.available(), "no UACCE hardware on this machine");
     if (!hasUacce) {
-      assertEquals("no /sys/class/uacce devices", p.reason());
+      assertEquals("no SEC2/HPRE devices under /sys/class/uacce", p.reason());
     } else {
       assertFalse(p.reason().isEmpty());
     }

@@ -1,6 +1,7 @@
 package dev.accel.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.accel.AccelProvider;
 import dev.accel.core.DigestAlgorithm;
@@ -48,7 +49,7 @@ public final class RouteLedger {
     expect(alg.jcaName(), dev);
   }
 
-  /** True when at least one expected request is on the device (device tiers must have some). */
+  /** How many expected requests are on the device (device tiers must have some: see {@link #verify}). */
   public long expectedDeviceOps() {
     long n = 0;
     for (long[] e : expected.values()) {
@@ -60,6 +61,11 @@ public final class RouteLedger {
   /** Compares the counters with the expectations, label by label, and resets both. */
   public void verify() {
     RouteStats s = provider.stats();
+    if (tier.isDevice() && !expected.isEmpty()) {
+      // A device whose capabilities shrank to nothing would otherwise pass every route check.
+      assertTrue(expectedDeviceOps() > 0,
+          tier + ": none of these requests fits the device's capabilities " + caps + "\n" + s.render());
+    }
     for (Map.Entry<String, long[]> e : expected.entrySet()) {
       String label = e.getKey();
       assertEquals(e.getValue()[0], s.ops(label, RouteCounters.DEVICE),

@@ -1,0 +1,142 @@
+package dev.accel.router;
+
+import dev.accel.config.AccelConfig;
+import dev.accel.config.AccelConfig.Family;
+import dev.accel.core.AesKeyMaterial;
+import dev.accel.core.DigestAlgorithm;
+import dev.accel.device.Device;
+import dev.accel.device.DeviceException;
+import dev.accel.soft.SoftwareTier;
+import java.util.SplittableRandom;
+
+/**
+ * Start-up calibration of the size thresholds of one device against the software tier
+ * (DEVICE-MODEL.md: "thresholds per algorithm, measured, configurable").
+ *
+ * <p>For AES-GCM seal and SHA-256, single requests of growing size (64 B .. 64 KiB, doubling by
+ * four) are timed on the device and in software (a short warm-up, then the best of a few runs:
+ * the best is the least disturbed by other threads). The threshold is the smallest size from
+ * which the device is at least as fast for every larger size measured; when software wins
+ * everywhere it is twice the largest size measured (larger requests amortise the round trip
+ * better). The whole run is bounded by {@link #BUDGET_NANOS} per device; sizes not reached keep
+ * the profile default. Devices that compute inline on the host (cpu) and RSA (the device always
+ * wins private-key operations; public ones stay on the CPU by rule) are not calibrated. The
+ * calibration talks to the device directly, so it is not counted in the route counters.
+ */
+final class Calibration {
+  static final long BUDGET_NANOS = 30_000_000L; // per device, all families
+  /** Results per (device, software tier): a process calibrates a shared device once. */
+  private static final java.util.Map<Device, java.util.Map<String, long[]>> CACHE =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+  private static final int[] SIZES = {64, 256, 1024, 4096, 16384, 65536};
+  private static final int WARMUP = 3;
+  private static final int RUNS = 3;
+
+  private Calibration() {}
+
+  static boolean applies(Device d, Family f) {
+    return !"cpu".equals(d.backend()) && f != Family.RSA;
+  }
+
+  @FunctionalInterface
+  private interface Op {
+    void run(byte[] in) throws DeviceException;
+  }
+
+  static void run(Router.Slot slot, SoftwareTier software, String softwareLabel, AccelConfig config) {
+    Device dev = slot.device();
+    long[] cached;
+    synchronized (CACHE) {
+      cached = CACHE.computeIfAbsent(dev, k -> new java.util.HashMap<>()).get(softwareLabel);
+    }
+    if (cached == null) {
+      long[] fresh = new long[Family.values().length];
+      java.util.Arrays.fill(fresh, -1);
+      measure(slot, fresh, software, config);
+      synchronized (CACHE) {
+        CACHE.get(dev).put(softwareLabel, fresh);
+      }
+      cached = fresh;
+    }
+    for (Family f : Family.values()) {
+      if (cached[f.ordinal()] >= 0 && config.thresholdBytes(f) < 0) {
+        slot.thresholdBytes()[f.ordinal()] = cached[f.ordinal()];
+        slot.thresholdSource()[f.ordinal()] = "calibrated";
+      }
+    }
+  }
+
+  private static void measure(Router.Slot slot, long[] result, SoftwareTier software, AccelConfig config) {
+    long deadline = System.nanoTime() + BUDGET_NANOS;
+    Device d = slot.device();
+    long timeout = Math.min(config.deviceTimeoutMs() * 1_000_000L, 200_000_000L);
+    SplittableRandom rnd = new SplittableRandom(0x5eed);
+    byte[] keyBytes = new byte[16];
+    rnd.nextBytes(keyBytes);
+    byte[] iv = new byte[12];
+    rnd.nextBytes(iv);
+    byte[] out = new byte[SIZES[SIZES.length - 1] + 16];
+    try (AesKeyMaterial key = new AesKeyMaterial(keyBytes)) {
+      if (d.capabilities().supportsGcm(16, 12, 16, 0, 1024, false)) {
+        calibrate(result, Family.AES_GCM, deadline,
+            in -> d.gcmSeal(key, iv, 16, null, 0, 0, in, 0, in.length, out, 0, timeout),
+            in -> software.gcmSeal(key, iv, 16, null, 0, 0, in, 0, in.length, out, 0));
+      }
+      if (d.capabilities().supportsDigest(DigestAlgorithm.SHA256, 1024)) {
+        calibrate(result, Family.SHA2, deadline,
+            in -> d.digest(DigestAlgorithm.SHA256, in, 0, in.length, out, 0, timeout),
+            in -> software.digest(DigestAlgorithm.SHA256, in, 0, in.length, out, 0));
+      }
+    } catch (RuntimeException e) {
+      // A device that misbehaves during calibration keeps its defaults; the breaker handles it.
+    }
+  }
+
+  private static void calibrate(long[] result, Family f, long deadline, Op device, Op soft) {
+    int measured = 0;
+    int threshold = -1; // smallest size from which the device won every larger size so far
+    for (int size : SIZES) {
+      if (System.nanoTime() - deadline >= 0) {
+        break;
+      }
+      byte[] in = new byte[size];
+      long dev;
+      long sw;
+      try {
+        dev = best(device, in);
+        sw = best(soft, in);
+      } catch (DeviceException e) {
+        return; // keep the default
+      }
+      measured = size;
+      if (dev <= sw) {
+        if (threshold < 0) {
+          threshold = size;
+        }
+      } else {
+        threshold = -1;
+      }
+    }
+    if (measured == 0) {
+      return;
+    }
+    long t = threshold >= 0 ? threshold : 2L * measured;
+    if (measured < SIZES[SIZES.length - 1] && threshold < 0) {
+      return; // budget ran out before a crossover was seen: the default is as good a guess
+    }
+    result[f.ordinal()] = t;
+  }
+
+  private static long best(Op op, byte[] in) throws DeviceException {
+    for (int i = 0; i < WARMUP; i++) {
+      op.run(in);
+    }
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < RUNS; i++) {
+      long t = System.nanoTime();
+      op.run(in);
+      best = Math.min(best, System.nanoTime() - t);
+    }
+    return best;
+  }
+}
