@@ -1,0 +1,116 @@
+package dev.accel.bench;
+
+import dev.accel.AccelProvider;
+import dev.accel.device.NativeDevice;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Host CPU per RSA-2048 signature on the device path: process CPU minus the emulator's engine
+ * threads' CPU (on real hardware that share is the device's). The shim does not name its engine
+ * threads, so the device is opened from a Java thread named {@value #OPENER}: the engines, created
+ * by pthread_create on that thread, inherit its name (Linux comm), and /proc/self/task/N/stat
+ * tells them apart from every other thread.
+ *
+ * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar
+ * dev.accel.bench.DeviceCpuProbe [profile] [seconds] [threads]} (defaults hpre-920 5 64).
+ */
+public final class DeviceCpuProbe {
+  static final String OPENER = "accel-emu-eng";
+  private static final long TICK_NANOS = 1_000_000_000L / 100; // USER_HZ
+
+  private DeviceCpuProbe() {}
+
+  public static void main(String[] args) throws Exception {
+    String profile = args.length > 0 ? args[0] : "hpre-920";
+    double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
+    int threads = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+    NativeDevice[] dev = new NativeDevice[1];
+    Thread opener = Thread.ofPlatform().name(OPENER).start(() -> {
+      try {
+        dev[0] = DeviceBatchBench.openEmu(profile, 0);
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    opener.join();
+    AccelProvider accel = AccelProvider.builder().devices(List.of(dev[0])).config(Map.of(
+        "accel.threshold.rsa", "0", "accel.calibrate", "false")).build();
+    PrivateKey key = BenchKeys.rsa2048();
+    byte[] msg = new byte[32];
+    run(accel, key, msg, Math.min(2, seconds), threads); // warm-up (JIT)
+    long[] before = cpu();
+    long signs = run(accel, key, msg, seconds, threads);
+    long[] after = cpu();
+    long total = after[0] - before[0];
+    long engines = after[1] - before[1];
+    double hostUs = (total - engines) / 1000.0 / signs;
+    System.out.printf("profile %s, %d threads, %.1f s: %d signatures (%.0f/s)%n", profile, threads, seconds, signs,
+        signs / seconds);
+    System.out.printf("process CPU %.3f s, engine threads %.3f s (%d threads named %s)%n",
+        total / 1e9, engines / 1e9, (int) after[2], OPENER);
+    System.out.printf("host CPU per signature (process - engines): %.1f us%n", hostUs);
+    System.out.printf("engine CPU per signature: %.1f us%n", engines / 1000.0 / signs);
+    System.out.println("batches: " + dev[0].batchSizes().snapshot().render());
+    dev[0].close();
+  }
+
+  private static long run(AccelProvider accel, PrivateKey key, byte[] msg, double seconds, int threads)
+      throws InterruptedException {
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    AtomicLong n = new AtomicLong();
+    List<Thread> ts = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      ts.add(Thread.ofPlatform().start(() -> {
+        try {
+          while (System.nanoTime() - end < 0) {
+            DeviceBatchBench.sign(accel, key, msg);
+            n.incrementAndGet();
+          }
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      }));
+    }
+    for (Thread t : ts) {
+      t.join();
+    }
+    return n.get();
+  }
+
+  /** {process CPU ns, engine threads CPU ns, engine thread count} from /proc/self. */
+  static long[] cpu() throws IOException {
+    long process = ticks(Files.readString(Path.of("/proc/self/stat"))) * TICK_NANOS;
+    long engines = 0;
+    int count = 0;
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : tasks.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(t.resolve("stat"));
+        } catch (IOException gone) {
+          continue;
+        }
+        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (comm.equals(OPENER)) {
+          engines += ticks(stat) * TICK_NANOS;
+          count++;
+        }
+      }
+    }
+    return new long[] {process, engines, count};
+  }
+
+  /** utime + stime (fields 14 and 15) of a stat line. */
+  private static long ticks(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+}
