@@ -1,0 +1,255 @@
+package dev.accel.netty;
+
+import dev.accel.api.AccelCrypto;
+import io.netty.handler.ssl.OpenSslAsyncPrivateKeyMethod;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
+import java.security.InvalidKeyException;
+import java.security.PrivateKey;
+import java.security.SignatureException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLEngine;
+
+/**
+ * BoringSSL (netty-tcnative) handshake signing on Accel, asynchronous and batched across
+ * connections: BoringSSL hands over the message to sign (not a digest) and parks the handshake;
+ * this method queues it, and whole batches go to {@link AccelCrypto#signAll} so the device sees
+ * many signatures per submission. At most {@code maxInFlightBatches} batches per key are in flight;
+ * signatures that arrive meanwhile wait and leave together with the next batch (the same adaptive
+ * batching as Nagle's algorithm: no timer, no added latency when the device is idle).
+ *
+ * <p>Only RSA schemes are signed ({@link TlsSignatureScheme}); anything else, and RSA key exchange
+ * ({@link #decrypt}), fails the returned future, which fails that handshake only.
+ *
+ * <p>Configure it with {@link AccelSsl#serverContext} or {@code
+ * OpenSslContextOption.ASYNC_PRIVATE_KEY_METHOD} and {@code OpenSslX509KeyManagerFactory
+ * .newKeyless(chain)}. Thread-safe; one instance serves every connection of a context.
+ */
+public final class AccelAsyncPrivateKeyMethod implements OpenSslAsyncPrivateKeyMethod {
+
+  /** Upper bounds of the batch-size histogram buckets; the last bucket takes everything above. */
+  private static final int[] BUCKET_UPPER = {1, 2, 4, 8, 16, 32, 64, Integer.MAX_VALUE};
+
+  /** A signature waiting for its batch. */
+  private record Pending(TlsSignatureScheme scheme, byte[] message, Promise<byte[]> promise) {}
+
+  private final AccelCrypto crypto;
+  private final PrivateKey key;
+  private final int maxBatch;
+  private final int maxInFlightBatches;
+
+  private final Object lock = new Object();
+  /** Signatures not yet submitted, in arrival order; guarded by {@link #lock}. */
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  /** Batches handed to {@link AccelCrypto#signAll} and not yet complete; guarded by lock. */
+  private int inFlightBatches;
+
+  private final LongAdder batches = new LongAdder();
+  private final LongAdder signatures = new LongAdder();
+  private final LongAdder failures = new LongAdder();
+  private final AtomicLongArray histogram = new AtomicLongArray(BUCKET_UPPER.length);
+
+  /** Batches of up to 64 signatures, two in flight. */
+  public AccelAsyncPrivateKeyMethod(AccelCrypto crypto, PrivateKey key) {
+    this(crypto, key, 64, 2);
+  }
+
+  /**
+   * @param crypto Accel's batch API ({@code AccelProvider#crypto()})
+   * @param key the server's RSA private key: a device-resident handle ({@code
+   *     dev.accel.rsa.AccelKeys#deviceResident}) or any RSA private key Accel accepts
+   * @param maxBatch most signatures per submission (1..4096)
+   * @param maxInFlightBatches most submissions outstanding at once (1..64)
+   */
+  public AccelAsyncPrivateKeyMethod(
+      AccelCrypto crypto, PrivateKey key, int maxBatch, int maxInFlightBatches) {
+    this.crypto = Objects.requireNonNull(crypto, "crypto");
+    this.key = Objects.requireNonNull(key, "key");
+    if (!"RSA".equals(key.getAlgorithm())) {
+      throw new IllegalArgumentException("Accel signs TLS handshakes with RSA keys only, got " + key.getAlgorithm());
+    }
+    if (maxBatch < 1 || maxBatch > 4096) {
+      throw new IllegalArgumentException("maxBatch must be in 1..4096: " + maxBatch);
+    }
+    if (maxInFlightBatches < 1 || maxInFlightBatches > 64) {
+      throw new IllegalArgumentException("maxInFlightBatches must be in 1..64: " + maxInFlightBatches);
+    }
+    this.maxBatch = maxBatch;
+    this.maxInFlightBatches = maxInFlightBatches;
+  }
+
+  @Override
+  public Future<byte[]> sign(SSLEngine engine, int signatureAlgorithm, byte[] input) {
+    TlsSignatureScheme scheme = TlsSignatureScheme.of(signatureAlgorithm);
+    if (scheme == null) {
+      failures.increment();
+      return ImmediateEventExecutor.INSTANCE.newFailedFuture(
+          new InvalidKeyException(
+              String.format(
+                  "Accel signs RSA PKCS#1 v1.5 and RSA-PSS (rsae) schemes only, not 0x%04x",
+                  signatureAlgorithm)));
+    }
+    Promise<byte[]> promise = ImmediateEventExecutor.INSTANCE.newPromise();
+    List<List<Pending>> ready;
+    synchronized (lock) {
+      pending.add(new Pending(scheme, input, promise));
+      ready = takeBatchesLocked();
+    }
+    submit(ready);
+    return promise;
+  }
+
+  /** RSA key exchange (TLS 1.2 {@code TLS_RSA_*}) is not offered: no forward secrecy. */
+  @Override
+  public Future<byte[]> decrypt(SSLEngine engine, byte[] input) {
+    failures.increment();
+    return ImmediateEventExecutor.INSTANCE.newFailedFuture(
+        new UnsupportedOperationException(
+            "RSA key exchange is not supported by AccelAsyncPrivateKeyMethod; use ECDHE cipher suites"));
+  }
+
+  /** Batch counters since construction. */
+  public BatchStats stats() {
+    long[] h = new long[BUCKET_UPPER.length];
+    for (int i = 0; i < h.length; i++) {
+      h[i] = histogram.get(i);
+    }
+    return new BatchStats(batches.sum(), signatures.sum(), failures.sum(), h);
+  }
+
+  /**
+   * Signing batch counters.
+   *
+   * @param batches submissions to the device
+   * @param signatures signatures submitted
+   * @param failures sign/decrypt calls refused before submission or failed by Accel
+   * @param histogram batches with size 1, 2, 3..4, 5..8, 9..16, 17..32, 33..64, &gt;64
+   */
+  public record BatchStats(long batches, long signatures, long failures, long[] histogram) {
+    public double averageBatch() {
+      return batches == 0 ? 0 : (double) signatures / batches;
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder sb = new StringBuilder();
+      sb.append(String.format("batches=%d signatures=%d avg=%.1f failures=%d sizes[", batches, signatures, averageBatch(), failures));
+      String[] labels = {"1", "2", "3-4", "5-8", "9-16", "17-32", "33-64", ">64"};
+      for (int i = 0; i < histogram.length; i++) {
+        sb.append(i == 0 ? "" : " ").append(labels[i]).append(':').append(histogram[i]);
+      }
+      return sb.append(']').toString();
+    }
+  }
+
+  // ---- batching ------------------------------------------------------------------------------
+
+  /** Forms batches while a submission slot is free: oldest scheme first, same scheme per batch. */
+  private List<List<Pending>> takeBatchesLocked() {
+    List<List<Pending>> out = List.of();
+    while (inFlightBatches < maxInFlightBatches && !pending.isEmpty()) {
+      int codePoint = pending.peekFirst().scheme().codePoint();
+      List<Pending> batch = new ArrayList<>(Math.min(pending.size(), maxBatch));
+      for (Iterator<Pending> it = pending.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
+        Pending p = it.next();
+        if (p.scheme().codePoint() == codePoint) {
+          batch.add(p);
+          it.remove();
+        }
+      }
+      inFlightBatches++;
+      if (out.isEmpty()) {
+        out = new ArrayList<>(2);
+      }
+      out.add(batch);
+    }
+    return out;
+  }
+
+  private void submit(List<List<Pending>> ready) {
+    for (List<Pending> batch : ready) {
+      submitOne(batch);
+    }
+  }
+
+  private void submitOne(List<Pending> batch) {
+    batches.increment();
+    signatures.add(batch.size());
+    histogram.incrementAndGet(bucket(batch.size()));
+    TlsSignatureScheme scheme = batch.getFirst().scheme();
+    List<byte[]> messages = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      messages.add(p.message());
+    }
+    List<CompletableFuture<byte[]>> results;
+    try {
+      results = crypto.signAll(key, scheme.jcaAlgorithm(), scheme.params(), messages);
+      if (results.size() != batch.size()) {
+        throw new IllegalStateException(
+            "signAll returned " + results.size() + " results for " + batch.size() + " messages");
+      }
+    } catch (RuntimeException e) {
+      for (Pending p : batch) {
+        fail(p.promise(), e);
+      }
+      batchDone();
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      Promise<byte[]> promise = batch.get(i).promise();
+      results
+          .get(i)
+          .whenComplete(
+              (sig, err) -> {
+                if (err != null) {
+                  fail(promise, err);
+                } else {
+                  promise.trySuccess(sig);
+                }
+              });
+    }
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+        .whenComplete((v, err) -> batchDone());
+  }
+
+  private void batchDone() {
+    List<List<Pending>> ready;
+    synchronized (lock) {
+      inFlightBatches--;
+      ready = takeBatchesLocked();
+    }
+    submit(ready);
+  }
+
+  private void fail(Promise<byte[]> promise, Throwable err) {
+    failures.increment();
+    Throwable cause = err;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (!(cause instanceof Exception)) {
+      cause = new SignatureException("Accel signing failed", cause);
+    }
+    promise.tryFailure(cause);
+  }
+
+  private static int bucket(int size) {
+    for (int i = 0; i < BUCKET_UPPER.length; i++) {
+      if (size <= BUCKET_UPPER[i]) {
+        return i;
+      }
+    }
+    return BUCKET_UPPER.length - 1;
+  }
+}
