@@ -232,38 +232,17 @@ public final class Router {
     boolean supported(DeviceCapabilities caps);
   }
 
+  /** One request: takes an in-flight slot on the chosen device (the caller releases it). */
   private Decision decide(Family family, long requestBytes, Shape shape) {
-    RouteMode mode = config.route(family);
-    if (mode == RouteMode.SOFTWARE) {
-      return new Decision(null, RouteReason.ROUTE_SOFTWARE);
-    }
-    if (slots.isEmpty()) {
-      return new Decision(null, RouteReason.NO_DEVICE);
-    }
-    RouteReason why = RouteReason.UNSUPPORTED;
-    for (Slot s : slots) {
-      if (!shape.supported(s.device().capabilities())) {
-        continue;
-      }
-      if (mode == RouteMode.AUTO && requestBytes < s.thresholdBytes()[family.ordinal()]) {
-        why = RouteReason.BELOW_THRESHOLD;
-        continue;
-      }
-      if (!s.gate().admit()) {
-        why = RouteReason.UNHEALTHY;
-        continue;
-      }
-      if (!s.gate().acquireSlot()) {
-        why = RouteReason.BUSY; // in-flight budget spent: spill to software at once
-        continue;
-      }
-      return new Decision(s, RouteReason.OK); // the caller releases the slot
-    }
-    return new Decision(null, why);
+    return decide(family, requestBytes, shape, true);
   }
 
   /** Like {@link #decide} for a batch: no in-flight slot is taken (the batch takes n). */
   private Decision decideShape(Family family, long requestBytes, Shape shape) {
+    return decide(family, requestBytes, shape, false);
+  }
+
+  private Decision decide(Family family, long requestBytes, Shape shape, boolean takeSlot) {
     RouteMode mode = config.route(family);
     if (mode == RouteMode.SOFTWARE) {
       return new Decision(null, RouteReason.ROUTE_SOFTWARE);
@@ -282,6 +261,10 @@ public final class Router {
       }
       if (!s.gate().admit()) {
         why = RouteReason.UNHEALTHY;
+        continue;
+      }
+      if (takeSlot && !s.gate().acquireSlot()) {
+        why = RouteReason.BUSY; // in-flight budget spent: spill to software at once
         continue;
       }
       return new Decision(s, RouteReason.OK);
