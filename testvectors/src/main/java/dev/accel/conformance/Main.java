@@ -10,7 +10,7 @@ import java.util.List;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -jar testvectors/target/accel-testvectors-*.jar \
- *     [--wycheproof DIR] [--cavp DIR] [--tiers emu,cpu,bc,jdk] [--out DIR]
+ *     [--wycheproof DIR] [--cavp DIR] [--tiers emu,cpu,bc,jdk (also uadk)] [--out DIR]
  *     [--diff-cases N] [--diff-rsa-cases N] [--diff-rsa-bits 2048,3072,4096] [--seed S]
  *     [--no-wycheproof] [--no-cavp] [--no-diff]
  * </pre>
@@ -132,7 +132,7 @@ public final class Main {
     }
 
     private static void usage() {
-        System.err.println("usage: Main [--wycheproof DIR] [--cavp DIR] [--tiers emu,cpu,bc,jdk] [--out DIR]"
+        System.err.println("usage: Main [--wycheproof DIR] [--cavp DIR] [--tiers emu,cpu,bc,jdk (also uadk)] [--out DIR]"
                 + " [--diff-cases N] [--diff-rsa-cases N] [--diff-rsa-bits 2048,3072,4096] [--seed S]"
                 + " [--no-wycheproof] [--no-cavp] [--no-diff]");
     }

@@ -83,7 +83,7 @@ public final class Report {
 
     private List<FileResult> sorted() {
         List<String> suites = List.of(WycheproofRunner.SUITE, CavpRunner.SUITE, DifferentialRunner.SUITE);
-        List<String> tiers = TierProviders.ALL_TIERS;
+        List<String> tiers = TierProviders.KNOWN_TIERS;
         return results.stream().sorted(Comparator.<FileResult>comparingInt(r -> suites.indexOf(r.suite()))
                 .thenComparing(FileResult::file).thenComparingInt(r -> tiers.indexOf(r.tier()))).toList();
     }

@@ -44,10 +44,23 @@ class WycheproofConformanceTest {
             assertTrue(missing.isEmpty(), "no Wycheproof file in " + dir + " for schemas " + missing);
             assertTrue(files.stream().anyMatch(f -> f.name().equals("aes_gcm_test.json")), "aes_gcm_test.json missing");
         });
-        Stream<DynamicNode> perTier = tiers.stream().map(tier -> dynamicContainer(tier,
+        Stream<DynamicNode> perTier = tiers.stream().map(tier -> dynamicContainer(tier, Stream.concat(
                 Stream.of(tier).flatMap(t -> Conformance.runWycheproof(files, t, report).stream()
-                        .map(r -> dynamicTest(r.file() + " [" + t + "]", () -> check(r))))));
+                        .map(r -> dynamicTest(r.file() + " [" + t + "]", () -> check(r)))),
+                deviceServed(tier))));
         return Stream.concat(Stream.of(inventory), perTier);
+    }
+
+    /** On a device tier (after its vectors ran): every family really reached the device. */
+    static Stream<DynamicNode> deviceServed(String tier) {
+        if (!TierProviders.deviceTier(tier) || TierProviders.standIns()) {
+            return Stream.empty();
+        }
+        return Stream.of(dynamicTest("device served every family [" + tier + "]", () -> {
+            var p = Conformance.provider(tier);
+            assertEquals(List.of(), TierProviders.labelsNotOnDevice(p),
+                    () -> "no request of these on the " + tier + " device\n" + TierProviders.stats(p));
+        }));
     }
 
     static void check(FileResult r) {
