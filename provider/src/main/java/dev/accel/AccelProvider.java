@@ -6,6 +6,7 @@ import dev.accel.device.Device;
 import dev.accel.device.DeviceHealth;
 import dev.accel.device.DeviceSelfTest;
 import dev.accel.ffm.NativeLibrary;
+import dev.accel.metrics.GcmCallCounters;
 import dev.accel.metrics.RouteCounters;
 import dev.accel.metrics.RouteStats;
 import dev.accel.router.DeviceSelection;
@@ -51,6 +52,7 @@ public final class AccelProvider extends Provider {
   private final transient DeviceSelection selection;
   private final transient Router router;
   private final transient RouteCounters counters;
+  private final transient GcmCallCounters gcmCalls = new GcmCallCounters();
   private final transient ProviderMetrics metrics;
   private final transient String mbeanName;
   private final transient boolean devicesRequested; // accel.devices names backends explicitly
@@ -75,7 +77,7 @@ public final class AccelProvider extends Provider {
     }
     this.devicesRequested =
         injectedDevices == null && !config.devices().equals(List.of("auto")) && !config.devices().equals(List.of("none"));
-    this.metrics = new ProviderMetrics(router, counters);
+    this.metrics = new ProviderMetrics(router, counters, gcmCalls);
     this.mbeanName =
         Boolean.parseBoolean(System.getProperty("accel.jmx.enabled", "true"))
             ? ProviderMetrics.register(this, metrics, System.getProperty("accel.jmx.name"))
@@ -287,9 +289,20 @@ public final class AccelProvider extends Provider {
     return counters.snapshot();
   }
 
-  /** Zeroes the route counters. */
+  /**
+   * Inits and doFinals of this provider's {@code AES/GCM/NoPadding} ciphers, per direction (read
+   * with {@code snapshot()}): with the route counters, proof that a TLS stack's records went
+   * through Accel's {@code Cipher} ({@code init == doFinal}, one per record). The AES-GCM SPI
+   * counts into it; nothing else should.
+   */
+  public GcmCallCounters gcmCalls() {
+    return gcmCalls;
+  }
+
+  /** Zeroes the route counters and the AES-GCM call counters. */
   public void resetStats() {
     counters.reset();
+    gcmCalls.reset();
   }
 
   /**

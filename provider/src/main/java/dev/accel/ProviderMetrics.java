@@ -3,6 +3,7 @@ package dev.accel;
 import dev.accel.device.Device;
 import dev.accel.device.NativeDevice;
 import dev.accel.metrics.AccelMetricsMXBean;
+import dev.accel.metrics.GcmCallCounters;
 import dev.accel.metrics.Log2Histogram;
 import dev.accel.metrics.RouteCounters;
 import dev.accel.metrics.RouteStats;
@@ -28,10 +29,12 @@ final class ProviderMetrics implements AccelMetricsMXBean {
 
   private final Router router;
   private final RouteCounters counters;
+  private final GcmCallCounters gcmCalls;
 
-  ProviderMetrics(Router router, RouteCounters counters) {
+  ProviderMetrics(Router router, RouteCounters counters, GcmCallCounters gcmCalls) {
     this.router = router;
     this.counters = counters;
+    this.gcmCalls = gcmCalls;
   }
 
   /**
@@ -111,6 +114,11 @@ final class ProviderMetrics implements AccelMetricsMXBean {
   }
 
   @Override
+  public Map<String, Long> getCipherCalls() {
+    return gcmCalls.snapshot().asMap();
+  }
+
+  @Override
   public Map<String, String> getLatencyHistograms() {
     Map<String, Log2Histogram.Snapshot> acc = new TreeMap<>();
     for (RouteStats.Row r : counters.snapshot().rows()) {
@@ -169,11 +177,13 @@ final class ProviderMetrics implements AccelMetricsMXBean {
   @Override
   public void reset() {
     counters.reset();
+    gcmCalls.reset();
   }
 
-  /** Route table, then per device: batch sizes, queue-full retries, in-flight, breaker. */
+  /** Route table, AES-GCM Cipher calls, then per device: batch sizes, queue-full retries, in-flight, breaker. */
   String render() {
     StringBuilder sb = new StringBuilder(counters.snapshot().render());
+    sb.append(gcmCalls.snapshot().render()).append(System.lineSeparator());
     Map<String, String> batches = getBatchSizeHistograms();
     Map<String, Long> retries = getQueueFullRetries();
     for (Router.DeviceState s : router.deviceStates()) {

@@ -26,6 +26,12 @@ public interface AccelMetricsMXBean {
   /** Input bytes per {@code algorithm|route|tier|reason}. */
   Map<String, Long> getBytes();
 
+  /**
+   * {@code AES/GCM/NoPadding} Cipher inits and doFinals: {@code AES-GCM-encrypt|init}, {@code
+   * AES-GCM-encrypt|doFinal}, {@code AES-GCM-decrypt|init}, {@code AES-GCM-decrypt|doFinal}.
+   */
+  Map<String, Long> getCipherCalls();
+
   /** Latency histogram per {@code algorithm|route} as {@code [lo..hi]ns:count} buckets. */
   Map<String, String> getLatencyHistograms();
 
@@ -44,6 +50,6 @@ public interface AccelMetricsMXBean {
   /** The table {@code accel stats} prints. */
   String getTable();
 
-  /** Zeroes the route counters. */
+  /** Zeroes the route counters and the cipher call counters. */
   void reset();
 }

@@ -254,6 +254,7 @@ public class AesGcmCipher extends CipherSpi {
     }
     init(opmode, key, spec);
     initialized = true;
+    provider.gcmCalls().init(encrypting);
   }
 
   @Override
@@ -561,6 +562,7 @@ public class AesGcmCipher extends CipherSpi {
           ? seal(msg, msgOff, msgLen, out, outOff)
           : router.gcmOpen(keys.current, iv, tagLenBytes, aad, 0, aadLen, msg, msgOff, msgLen, out, outOff);
     } finally {
+      provider.gcmCalls().doFinal(encrypting); // ran, whatever the outcome (a bad tag included)
       finishedEncryption = encrypting;
       resetMessage();
     }
@@ -613,6 +615,7 @@ public class AesGcmCipher extends CipherSpi {
       throw e;
     } finally {
       Arrays.fill(result, (byte) 0);
+      provider.gcmCalls().doFinal(encrypting);
       finishedEncryption = encrypting;
       resetMessage();
     }
