@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * rsa_ifma.c - constant-time modular exponentiation for 1024/1536/2048-bit
+ * odd moduli with AVX-512 IFMA (see rsa_ifma.h for the contract).
+ *
+ * Numbers are n limbs of 52 bits (n = 20, 30, 40), held in n/8 rounded up
+ * 512-bit vectors with zero padding lanes. VPMADD52LUQ/VPMADD52HUQ multiply
+ * the low 52 bits of each lane and add the low/high 52 bits of the 104-bit
+ * product to a 64-bit accumulator (Intel SDM vol. 2, VPMADD52LUQ), so every
+ * multiplication input must be normalised to 52-bit limbs.
+ *
+ * Multiplication is word-by-word almost Montgomery multiplication (AMM,
+ * Gueron and Krasnov 2012) with R = 2^(52 n): for a, b < 2m it returns a value
+ * < 2m congruent to a b R^-1, never a final subtraction, because 4m < R
+ * (the moduli leave 16, 24 and 32 spare bits). Only the final result is
+ * reduced to [0, m), with a masked subtraction.
+ *
+ * Exponentiation: fixed 5-bit windows over all exp_len * 8 bits, the window
+ * value chosen from a 32-entry table by reading every entry and keeping one
+ * with a lane mask (no secret-dependent address or branch).
+ *
+ * Every x86 function that uses AVX-512 carries a per-function target
+ * attribute: the library is built without -mavx512* and must load on any
+ * x86-64 CPU; shim_ifma_usable() gates every entry.
+ */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE /* explicit_bzero (glibc 2.25+) */
+#endif
+#include "rsa_ifma.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+#define IFMA_TARGET __attribute__((target("avx512f,avx512vl,avx512ifma,avx512bw")))
+#define IFMA_INLINE static inline __attribute__((always_inline)) IFMA_TARGET
+
+#define LIMB_MASK ((UINT64_C(1) << 52) - 1)
+#define MAX_NV 5		   /* 2048 bits = 40 limbs = 5 vectors of 8 lanes */
+#define MAX_LIMBS (MAX_NV * 8)
+#define WIN_BITS 5
+#define TAB_SIZE (1 << WIN_BITS)
+
+struct shim_ifma_mont {
+	_Alignas(64) uint64_t m[MAX_LIMBS];  /* the modulus, 52-bit limbs, zero padding */
+	_Alignas(64) uint64_t rr[MAX_LIMBS]; /* R^2 mod m, R = 2^(52 n), almost reduced (< 2m) */
+	uint64_t k0;			     /* -m^-1 mod 2^52 */
+	size_t bytes;			     /* modulus bytes: 128, 192, 256 */
+	unsigned n;			     /* limbs: 20, 30, 40 */
+};
+
+/* Scratch of one exponentiation; on the stack, wiped before return (it holds base powers). */
+struct ifma_scratch {
+	_Alignas(64) uint64_t tab[TAB_SIZE][MAX_LIMBS]; /* base^k R mod m, k = 0..31 */
+	_Alignas(64) uint64_t acc[MAX_LIMBS];
+	_Alignas(64) uint64_t sel[MAX_LIMBS];
+	_Alignas(64) uint64_t x[MAX_LIMBS]; /* the base, then the result */
+};
+
+bool shim_ifma_usable(void)
+{
+	unsigned a, b, c, d;
+	uint32_t xcr0_lo, xcr0_hi;
+
+	/* CPUID.1:ECX.OSXSAVE[27]: XGETBV is available. */
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27)))
+		return false;
+	/* CPUID.(7,0):EBX AVX512F[16], AVX512IFMA[21], AVX512BW[30], AVX512VL[31]. */
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return false;
+	if ((b & 0xC0210000u) != 0xC0210000u)
+		return false;
+	/* XCR0: SSE[1], AVX[2], opmask[5], ZMM_Hi256[6], Hi16_ZMM[7] enabled by the OS. */
+	__asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+	(void)xcr0_hi;
+	return (xcr0_lo & 0xE6u) == 0xE6u;
+}
+
+/* Big-endian bytes (len*8 <= 52 n) to 52-bit limbs, lanes n..MAX_LIMBS zero. */
+static void bytes_to_limbs(uint64_t *l, const uint8_t *be, size_t len)
+{
+	memset(l, 0, MAX_LIMBS * sizeof(*l));
+	for (size_t i = 0; i < len; i++) {
+		uint64_t byte = be[len - 1 - i];
+		size_t bit = 8 * i, li = bit / 52, sh = bit % 52;
+
+		l[li] |= (byte << sh) & LIMB_MASK;
+		if (sh > 44)
+			l[li + 1] |= byte >> (52 - sh);
+	}
+}
+
+static void limbs_to_bytes(uint8_t *be, size_t len, const uint64_t *l)
+{
+	for (size_t i = 0; i < len; i++) {
+		size_t bit = 8 * i, li = bit / 52, sh = bit % 52;
+		uint64_t v = l[li] >> sh;
+
+		if (sh > 44)
+			v |= l[li + 1] << (52 - sh);
+		be[len - 1 - i] = (uint8_t)v;
+	}
+}
+
+/* r = r - m if r >= m, for normalised r < 2m; no branch on the values. */
+static void ct_reduce(uint64_t *r, const uint64_t *m, unsigned n)
+{
+	uint64_t d[MAX_LIMBS], borrow = 0, keep;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t t = r[i] - m[i] - borrow;
+
+		d[i] = t & LIMB_MASK;
+		borrow = t >> 63;
+	}
+	keep = 0 - borrow; /* all ones when r < m */
+	for (unsigned i = 0; i < n; i++)
+		r[i] = (r[i] & keep) | (d[i] & ~keep);
+	explicit_bzero(d, sizeof(d));
+}
+
+/* 1 when normalised a < m, else 0, without a data-dependent branch. */
+static uint64_t ct_less(const uint64_t *a, const uint64_t *m, unsigned n)
+{
+	uint64_t borrow = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		borrow = (a[i] - m[i] - borrow) >> 63;
+	return borrow;
+}
+
+/*
+ * Turns accumulator lanes (< 2^64, unnormalised) into 52-bit limbs. One
+ * vector pass moves each lane's bits above 52 into the next lane; then a lane
+ * can exceed 2^52 - 1 by at most 2^12, so at most a carry of one remains,
+ * which can ripple through lanes equal to 2^52 - 1. That ripple is resolved
+ * for all lanes at once as a binary addition on lane bit masks: with G the
+ * lanes > 2^52 - 1 and E the lanes == 2^52 - 1, the lanes that receive a carry
+ * are ((G << 1) + E) ^ E (the technique of AWS-LC's rsaz-*-avx512 code).
+ */
+IFMA_INLINE void normalise(__m512i *R, unsigned n, unsigned nv)
+{
+	const __m512i vmask = _mm512_set1_epi64((long long)LIMB_MASK), zero = _mm512_setzero_si512();
+	const __m512i one = _mm512_set1_epi64(1);
+	__m512i C[MAX_NV];
+	uint64_t g = 0, e = 0, cin;
+
+#pragma GCC unroll 8
+	for (unsigned v = 0; v < nv; v++) {
+		C[v] = _mm512_srli_epi64(R[v], 52);
+		R[v] = _mm512_and_si512(R[v], vmask);
+	}
+#pragma GCC unroll 8
+	for (unsigned v = nv - 1; v > 0; v--)
+		R[v] = _mm512_add_epi64(R[v], _mm512_alignr_epi64(C[v], C[v - 1], 7));
+	R[0] = _mm512_add_epi64(R[0], _mm512_alignr_epi64(C[0], zero, 7));
+#pragma GCC unroll 8
+	for (unsigned v = 0; v < nv; v++) {
+		g |= (uint64_t)_mm512_cmpgt_epu64_mask(R[v], vmask) << (8 * v);
+		e |= (uint64_t)_mm512_cmpeq_epu64_mask(R[v], vmask) << (8 * v);
+	}
+	cin = ((g << 1) + e) ^ e;
+	cin &= (n == 64 ? ~UINT64_C(0) : (UINT64_C(1) << n) - 1);
+#pragma GCC unroll 8
+	for (unsigned v = 0; v < nv; v++) {
+		__mmask8 lanes = (__mmask8)(cin >> (8 * v));
+		__mmask8 valid = (__mmask8)(n >= 8 * v + 8 ? 0xff : (1u << (n - 8 * v)) - 1);
+
+		R[v] = _mm512_mask_add_epi64(R[v], lanes, R[v], one);
+		R[v] = _mm512_maskz_and_epi64(valid, R[v], vmask);
+	}
+}
+
+/*
+ * One iteration of word-by-word AMM for limb bi of b: R += a bi + y m with y
+ * chosen so that lane 0 becomes 0 mod 2^52, then R /= 2^52 (a one-lane shift,
+ * lane 0's bits above 52 carried into the new lane 0). Low halves of the
+ * products land in lane j, high halves in lane j + 1, i.e. lane j after the
+ * shift.
+ */
+#define AMM_STEP(R, A, M, a0, k0, bi, nv)                                                         \
+	do {                                                                                      \
+		uint64_t t0_ = (uint64_t)_mm_cvtsi128_si64(_mm512_castsi512_si128(R[0]));           \
+		uint64_t y_ = ((t0_ + (((a0) * (bi)) & LIMB_MASK)) * (k0)) & LIMB_MASK;             \
+		__m512i vb_ = _mm512_set1_epi64((long long)(bi));                                  \
+		__m512i vy_ = _mm512_set1_epi64((long long)y_);                                    \
+		__m512i c_;                                                                       \
+		_Pragma("GCC unroll 8") for (unsigned v_ = 0; v_ < (nv); v_++)                   \
+		{                                                                                 \
+			R[v_] = _mm512_madd52lo_epu64(R[v_], A[v_], vb_);                         \
+			R[v_] = _mm512_madd52lo_epu64(R[v_], M[v_], vy_);                         \
+		}                                                                                 \
+		c_ = _mm512_srli_epi64(R[0], 52);                                                 \
+		_Pragma("GCC unroll 8") for (unsigned v_ = 0; v_ + 1 < (nv); v_++)               \
+			R[v_] = _mm512_alignr_epi64(R[v_ + 1], R[v_], 1);                         \
+		R[(nv) - 1] = _mm512_alignr_epi64(_mm512_setzero_si512(), R[(nv) - 1], 1);       \
+		R[0] = _mm512_mask_add_epi64(R[0], 1, R[0], c_);                                  \
+		_Pragma("GCC unroll 8") for (unsigned v_ = 0; v_ < (nv); v_++)                   \
+		{                                                                                 \
+			R[v_] = _mm512_madd52hi_epu64(R[v_], A[v_], vb_);                         \
+			R[v_] = _mm512_madd52hi_epu64(R[v_], M[v_], vy_);                         \
+		}                                                                                 \
+	} while (0)
+
+/* r = a b R^-1 mod m, almost reduced; a, b < 2m normalised; r may alias a or b. */
+IFMA_INLINE void amm(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *m,
+		     uint64_t k0, unsigned n, unsigned nv)
+{
+	__m512i R[MAX_NV], A[MAX_NV], M[MAX_NV];
+	const uint64_t a0 = a[0];
+
+#pragma GCC unroll 8
+	for (unsigned v = 0; v < nv; v++) {
+		R[v] = _mm512_setzero_si512();
+		A[v] = _mm512_load_si512((const void *)(a + 8 * v));
+		M[v] = _mm512_load_si512((const void *)(m + 8 * v));
+	}
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t bi = b[i];
+
+		AMM_STEP(R, A, M, a0, k0, bi, nv);
+	}
+	normalise(R, n, nv);
+#pragma GCC unroll 8
+	for (unsigned v = 0; v < nv; v++)
+		_mm512_store_si512((void *)(r + 8 * v), R[v]);
+}
+
+/* Two independent AMMs in one loop: their dependency chains overlap in the out-of-order core. */
+IFMA_INLINE void amm_x2(uint64_t *r1, const uint64_t *a1, const uint64_t *b1, const uint64_t *m1,
+			uint64_t k01, uint64_t *r2, const uint64_t *a2, const uint64_t *b2,
+			const uint64_t *m2, uint64_t k02, unsigned n, unsigned nv)
+{
+	__m512i R1[MAX_NV], A1[MAX_NV], M1[MAX_NV], R2[MAX_NV], A2[MAX_NV], M2[MAX_NV];
+	const uint64_t a10 = a1[0], a20 = a2[0];
+
+#pragma GCC unroll 8
+	for (unsigned v = 0; v < nv; v++) {
+		R1[v] = _mm512_setzero_si512();
+		A1[v] = _mm512_load_si512((const void *)(a1 + 8 * v));
+		M1[v] = _mm512_load_si512((const void *)(m1 + 8 * v));
+		R2[v] = _mm512_setzero_si512();
+		A2[v] = _mm512_load_si512((const void *)(a2 + 8 * v));
+		M2[v] = _mm512_load_si512((const void *)(m2 + 8 * v));
+	}
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t b1i = b1[i], b2i = b2[i];
+
+		AMM_STEP(R1, A1, M1, a10, k01, b1i, nv);
+		AMM_STEP(R2, A2, M2, a20, k02, b2i, nv);
+	}
+	normalise(R1, n, nv);
+	normalise(R2, n, nv);
+#pragma GCC unroll 8
+	for (unsigned v = 0; v < nv; v++) {
+		_mm512_store_si512((void *)(r1 + 8 * v), R1[v]);
+		_mm512_store_si512((void *)(r2 + 8 * v), R2[v]);
+	}
+}
+
+/* out = tab[idx], reading all TAB_SIZE entries and keeping one under a lane mask. */
+IFMA_INLINE void ct_select(uint64_t *out, const uint64_t (*tab)[MAX_LIMBS], uint64_t idx,
+			   unsigned nv)
+{
+	__m512i S[MAX_NV];
+	const __m512i vidx = _mm512_set1_epi64((long long)idx);
+
+#pragma GCC unroll 8
+	for (unsigned v = 0; v < nv; v++)
+		S[v] = _mm512_setzero_si512();
+	for (unsigned k = 0; k < TAB_SIZE; k++) {
+		__mmask8 hit = _mm512_cmpeq_epi64_mask(vidx, _mm512_set1_epi64((long long)k));
+
+#pragma GCC unroll 8
+		for (unsigned v = 0; v < nv; v++)
+			S[v] = _mm512_mask_mov_epi64(
+				S[v], hit, _mm512_load_si512((const void *)(tab[k] + 8 * v)));
+	}
+#pragma GCC unroll 8
+	for (unsigned v = 0; v < nv; v++)
+		_mm512_store_si512((void *)(out + 8 * v), S[v]);
+}
+
+/* Bits [pos, pos + w) of the big-endian exponent (bit 0 = least significant); 0 beyond it. */
+static uint64_t exp_bits(const uint8_t *exp, size_t exp_len, size_t pos, unsigned w)
+{
+	uint64_t v = 0;
+
+	for (unsigned j = 0; j < w; j++) {
+		size_t bit = pos + j;
+
+		if (bit < exp_len * 8) /* public: positions, not values */
+			v |= (uint64_t)((exp[exp_len - 1 - bit / 8] >> (bit % 8)) & 1) << j;
+	}
+	return v;
+}
+
+static const _Alignas(64) uint64_t limbs_one[MAX_LIMBS] = { 1 };
+
+/*
+ * Exponentiation of 1 or 2 (ways) independent problems with the same limb
+ * count. x[k] holds the base on entry and the result (reduced to [0, m)) on
+ * return. bits: the number of exponent bits processed (the longer exponent;
+ * the shorter reads as leading zeros, which changes no result).
+ */
+IFMA_INLINE void modexp_impl(const struct shim_ifma_mont *const *mt, struct ifma_scratch *const *s,
+			     const uint8_t *const *exp, const size_t *exp_len, size_t bits,
+			     unsigned ways, unsigned n, unsigned nv)
+{
+#define AMM_W(dst, a, b)                                                                          \
+	do {                                                                                      \
+		if (ways == 2)                                                                    \
+			amm_x2(s[0]->dst, s[0]->a, s[0]->b, mt[0]->m, mt[0]->k0, s[1]->dst,      \
+			       s[1]->a, s[1]->b, mt[1]->m, mt[1]->k0, n, nv);                     \
+		else                                                                              \
+			amm(s[0]->dst, s[0]->a, s[0]->b, mt[0]->m, mt[0]->k0, n, nv);              \
+	} while (0)
+	size_t pos;
+	unsigned w0;
+
+	/* tab[0] = R mod m (Montgomery 1), tab[1] = base R mod m, tab[k] = tab[k-1] tab[1]. */
+	for (unsigned k = 0; k < ways; k++) {
+		amm(s[k]->tab[0], mt[k]->rr, limbs_one, mt[k]->m, mt[k]->k0, n, nv);
+		amm(s[k]->tab[1], s[k]->x, mt[k]->rr, mt[k]->m, mt[k]->k0, n, nv);
+	}
+	for (unsigned t = 2; t < TAB_SIZE; t++)
+		AMM_W(tab[t], tab[t - 1], tab[1]);
+
+	/* The top window holds bits % 5 bits (5 when that is 0); every later window 5. */
+	w0 = (unsigned)(bits % WIN_BITS);
+	if (w0 == 0)
+		w0 = WIN_BITS;
+	pos = bits - w0;
+	for (unsigned k = 0; k < ways; k++)
+		ct_select(s[k]->acc, (const uint64_t(*)[MAX_LIMBS])s[k]->tab,
+			  exp_bits(exp[k], exp_len[k], pos, w0), nv);
+	while (pos > 0) {
+		pos -= WIN_BITS;
+		for (unsigned q = 0; q < WIN_BITS; q++)
+			AMM_W(acc, acc, acc);
+		for (unsigned k = 0; k < ways; k++)
+			ct_select(s[k]->sel, (const uint64_t(*)[MAX_LIMBS])s[k]->tab,
+				  exp_bits(exp[k], exp_len[k], pos, WIN_BITS), nv);
+		AMM_W(acc, acc, sel);
+	}
+	/* Out of Montgomery form: acc 1 R^-1 <= m (equal only for 0), then into [0, m). */
+	for (unsigned k = 0; k < ways; k++) {
+		amm(s[k]->x, s[k]->acc, limbs_one, mt[k]->m, mt[k]->k0, n, nv);
+		ct_reduce(s[k]->x, mt[k]->m, n);
+	}
+#undef AMM_W
+}
+
+#define DEFINE_MODEXP(N, NV)                                                                      \
+	IFMA_TARGET __attribute__((noinline)) static void modexp_##N(                             \
+		const struct shim_ifma_mont *const *mt, struct ifma_scratch *const *s,            \
+		const uint8_t *const *exp, const size_t *exp_len, size_t bits, unsigned ways)     \
+	{                                                                                         \
+		if (ways == 2)                                                                    \
+			modexp_impl(mt, s, exp, exp_len, bits, 2, N, NV);                         \
+		else                                                                              \
+			modexp_impl(mt, s, exp, exp_len, bits, 1, N, NV);                         \
+	}
+DEFINE_MODEXP(20, 3)
+DEFINE_MODEXP(30, 4)
+DEFINE_MODEXP(40, 5)
+
+/*
+ * R^2 mod m: x = 2^(bits-1) (< m, m has exactly `bits` bits) doubled with a
+ * masked subtraction up to 2^(52n + d), then k AMM squarings, each mapping
+ * 2^(52n + e) to 2^(52n + 2e), where d 2^k = 52n. No branch on m (a secret
+ * prime for RSA).
+ */
+IFMA_TARGET __attribute__((noinline)) static void compute_rr(struct shim_ifma_mont *mt)
+{
+	_Alignas(64) uint64_t x[MAX_LIMBS];
+	unsigned n = mt->n, bits = (unsigned)mt->bytes * 8, k = 0, d = 52 * n;
+
+	while (!(d & 1)) {
+		d >>= 1;
+		k++;
+	}
+	memset(x, 0, sizeof(x));
+	x[(bits - 1) / 52] = UINT64_C(1) << ((bits - 1) % 52);
+	for (unsigned e = bits - 1; e < 52 * n + d; e++) {
+		uint64_t c = 0;
+
+		for (unsigned i = 0; i < n; i++) {
+			uint64_t t = (x[i] << 1) | c;
+
+			c = x[i] >> 51;
+			x[i] = t & LIMB_MASK;
+		}
+		ct_reduce(x, mt->m, n);
+	}
+	for (unsigned i = 0; i < k; i++) {
+		if (n == 20)
+			amm(x, x, x, mt->m, mt->k0, 20, 3);
+		else if (n == 30)
+			amm(x, x, x, mt->m, mt->k0, 30, 4);
+		else
+			amm(x, x, x, mt->m, mt->k0, 40, 5);
+	}
+	memcpy(mt->rr, x, sizeof(x));
+	explicit_bzero(x, sizeof(x));
+}
+
+struct shim_ifma_mont *shim_ifma_mont_new(const uint8_t *mod, size_t mod_len)
+{
+	struct shim_ifma_mont *mt;
+	uint64_t m0, inv;
+
+	if (!mod || (mod_len != 128 && mod_len != 192 && mod_len != 256))
+		return NULL;
+	/* Exactly 8 mod_len bits (top bit set) and odd; Montgomery needs gcd(m, 2^52) = 1. */
+	if (!(mod[0] & 0x80) || !(mod[mod_len - 1] & 1))
+		return NULL;
+	if (!shim_ifma_usable())
+		return NULL;
+	mt = aligned_alloc(64, sizeof(*mt));
+	if (!mt)
+		return NULL;
+	memset(mt, 0, sizeof(*mt));
+	mt->bytes = mod_len;
+	mt->n = (unsigned)(mod_len * 8 + 51) / 52; /* 20, 30, 40 */
+	bytes_to_limbs(mt->m, mod, mod_len);
+	/* Newton: inv = m0^-1 mod 2^k doubles k per step; m0 m0 = 1 mod 8 gives k = 3 first. */
+	m0 = mt->m[0];
+	inv = m0;
+	for (int i = 0; i < 5; i++)
+		inv *= 2 - m0 * inv;
+	mt->k0 = (0 - inv) & LIMB_MASK;
+	compute_rr(mt);
+	return mt;
+}
+
+void shim_ifma_mont_free(struct shim_ifma_mont *m)
+{
+	if (!m)
+		return;
+	explicit_bzero(m, sizeof(*m));
+	free(m);
+}
+
+size_t shim_ifma_mont_bytes(const struct shim_ifma_mont *m)
+{
+	return m ? m->bytes : 0;
+}
+
+/* Argument checks and base conversion; 0 or -1. */
+static int load_base(const struct shim_ifma_mont *m, const uint8_t *out, const uint8_t *base,
+		     const uint8_t *exp, size_t exp_len, uint64_t *x)
+{
+	if (!m || !out || !base || !exp || exp_len < 1 || exp_len > m->bytes)
+		return -1;
+	bytes_to_limbs(x, base, m->bytes);
+	return ct_less(x, m->m, m->n) ? 0 : -1; /* the outcome (base < m or not) is public */
+}
+
+static void run(const struct shim_ifma_mont *const *mt, struct ifma_scratch *const *s,
+		const uint8_t *const *exp, const size_t *exp_len, unsigned ways)
+{
+	size_t bits = exp_len[0] * 8;
+
+	if (ways == 2 && exp_len[1] * 8 > bits)
+		bits = exp_len[1] * 8;
+	switch (mt[0]->n) {
+	case 20:
+		modexp_20(mt, s, exp, exp_len, bits, ways);
+		break;
+	case 30:
+		modexp_30(mt, s, exp, exp_len, bits, ways);
+		break;
+	default:
+		modexp_40(mt, s, exp, exp_len, bits, ways);
+		break;
+	}
+}
+
+int shim_ifma_modexp(const struct shim_ifma_mont *m, uint8_t *out, const uint8_t *base,
+		     const uint8_t *exp, size_t exp_len)
+{
+	struct ifma_scratch s0;
+	struct ifma_scratch *s[1] = { &s0 };
+	const struct shim_ifma_mont *mt[1] = { m };
+	const uint8_t *e[1] = { exp };
+	size_t el[1] = { exp_len };
+
+	if (load_base(m, out, base, exp, exp_len, s0.x)) {
+		explicit_bzero(s0.x, sizeof(s0.x));
+		return -1;
+	}
+	run(mt, s, e, el, 1);
+	limbs_to_bytes(out, m->bytes, s0.x);
+	explicit_bzero(&s0, sizeof(s0));
+	return 0;
+}
+
+int shim_ifma_modexp_x2(const struct shim_ifma_mont *m1, uint8_t *out1, const uint8_t *base1,
+			const uint8_t *exp1, size_t exp1_len,
+			const struct shim_ifma_mont *m2, uint8_t *out2, const uint8_t *base2,
+			const uint8_t *exp2, size_t exp2_len)
+{
+	struct ifma_scratch s0, s1;
+	struct ifma_scratch *s[2] = { &s0, &s1 };
+	const struct shim_ifma_mont *mt[2] = { m1, m2 };
+	const uint8_t *e[2] = { exp1, exp2 };
+	size_t el[2] = { exp1_len, exp2_len };
+	int bad;
+
+	bad = load_base(m1, out1, base1, exp1, exp1_len, s0.x);
+	bad |= load_base(m2, out2, base2, exp2, exp2_len, s1.x);
+	if (bad || m1->n != m2->n) {
+		explicit_bzero(s0.x, sizeof(s0.x));
+		explicit_bzero(s1.x, sizeof(s1.x));
+		return -1;
+	}
+	run(mt, s, e, el, 2);
+	limbs_to_bytes(out1, m1->bytes, s0.x);
+	limbs_to_bytes(out2, m2->bytes, s1.x);
+	explicit_bzero(&s0, sizeof(s0));
+	explicit_bzero(&s1, sizeof(s1));
+	return 0;
+}
+
+#else /* !__x86_64__: no IFMA; every entry reports that. */
+
+struct shim_ifma_mont {
+	size_t bytes;
+};
+
+bool shim_ifma_usable(void)
+{
+	return false;
+}
+
+struct shim_ifma_mont *shim_ifma_mont_new(const uint8_t *mod, size_t mod_len)
+{
+	(void)mod;
+	(void)mod_len;
+	return NULL;
+}
+
+void shim_ifma_mont_free(struct shim_ifma_mont *m)
+{
+	free(m);
+}
+
+size_t shim_ifma_mont_bytes(const struct shim_ifma_mont *m)
+{
+	return m ? m->bytes : 0;
+}
+
+int shim_ifma_modexp(const struct shim_ifma_mont *m, uint8_t *out, const uint8_t *base,
+		     const uint8_t *exp, size_t exp_len)
+{
+	(void)m;
+	(void)out;
+	(void)base;
+	(void)exp;
+	(void)exp_len;
+	return -1;
+}
+
+int shim_ifma_modexp_x2(const struct shim_ifma_mont *m1, uint8_t *out1, const uint8_t *base1,
+			const uint8_t *exp1, size_t exp1_len,
+			const struct shim_ifma_mont *m2, uint8_t *out2, const uint8_t *base2,
+			const uint8_t *exp2, size_t exp2_len)
+{
+	(void)m1;
+	(void)out1;
+	(void)base1;
+	(void)exp1;
+	(void)exp1_len;
+	(void)m2;
+	(void)out2;
+	(void)base2;
+	(void)exp2;
+	(void)exp2_len;
+	return -1;
+}
+
+#endif

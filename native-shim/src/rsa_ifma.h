@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * rsa_ifma.h - constant-time Montgomery modular exponentiation with AVX-512
+ * IFMA (VPMADD52LUQ/VPMADD52HUQ, 52-bit limbs), for the CRT halves of
+ * RSA-3072/4096 (1536- and 2048-bit primes) where Debian's OpenSSL 3.0 has
+ * no IFMA code (it has one only for 1024-bit halves,
+ * BN_mod_exp_mont_consttime_x2). Technique: Gueron and Krasnov, "Software
+ * implementation of modular exponentiation, using advanced vector
+ * instructions architectures" (WAIFI 2012), and Drucker and Gueron, "Fast
+ * modular squaring with AVX512IFMA" (2018).
+ *
+ * All integers are big-endian byte strings. Nothing here allocates after
+ * shim_ifma_mont_new, and nothing branches or indexes memory on secret data
+ * (base, exponent, intermediate values); the window table is read with a
+ * full constant-time scan.
+ */
+#ifndef ACCEL_RSA_IFMA_H
+#define ACCEL_RSA_IFMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct shim_ifma_mont; /* a precomputed odd modulus: limbs, R^2 mod m, -m^-1 mod 2^52 */
+
+/* True when this CPU and OS run the kernel (AVX512F, AVX512VL, AVX512IFMA, ZMM state enabled). */
+bool shim_ifma_usable(void);
+
+/*
+ * Precomputes modulus mod[0..mod_len) (big-endian, odd, bit length exactly
+ * 1024, 1536 or 2048). NULL when the size is not supported, the modulus is
+ * even, the CPU cannot run the kernel, or allocation failed. The result is
+ * read-only and may be shared by threads.
+ */
+struct shim_ifma_mont *shim_ifma_mont_new(const uint8_t *mod, size_t mod_len);
+
+/* Wipes and frees (NULL is fine). */
+void shim_ifma_mont_free(struct shim_ifma_mont *m);
+
+/* Modulus size in bytes (bit length / 8). */
+size_t shim_ifma_mont_bytes(const struct shim_ifma_mont *m);
+
+/*
+ * out = base^exp mod m, constant time in base and exp: the exponent is
+ * processed as exp_len * 8 bits whatever its value (fixed window). base has
+ * shim_ifma_mont_bytes(m) bytes and must be < m; out has the same length
+ * (may alias base). exp_len in [1, shim_ifma_mont_bytes(m)].
+ * Returns 0, or -1 on a bad argument (nothing written then).
+ */
+int shim_ifma_modexp(const struct shim_ifma_mont *m, uint8_t *out, const uint8_t *base,
+		     const uint8_t *exp, size_t exp_len);
+
+/*
+ * Two independent exponentiations interleaved (the CRT halves of one RSA
+ * private-key operation), each with the contract of shim_ifma_modexp. The
+ * two moduli must have the same size.
+ */
+int shim_ifma_modexp_x2(const struct shim_ifma_mont *m1, uint8_t *out1, const uint8_t *base1,
+			const uint8_t *exp1, size_t exp1_len,
+			const struct shim_ifma_mont *m2, uint8_t *out2, const uint8_t *base2,
+			const uint8_t *exp2, size_t exp2_len);
+
+#endif
