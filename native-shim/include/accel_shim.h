@@ -199,6 +199,7 @@ struct accel_caps {
 }; /* 192 bytes */
 #define ACCEL_GCM_EMPTY_OK 1u      /* zero-length payload accepted */
 #define ACCEL_RSA_ANY_SIZE 1u      /* any modulus size in [rsa_min_bits, rsa_max_bits] */
+#define ACCEL_RSA_BLINDS_AND_VERIFIES 2u /* engine blinds private inputs and checks CRT results itself (cpu) */
 
 struct accel_health {
 	int32_t state;             /* enum accel_health_state */

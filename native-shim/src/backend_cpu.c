@@ -26,7 +26,11 @@ void shim_cpu_caps(struct accel_caps *c)
 	c->rsa_bits_mask = 0xf;
 	c->rsa_min_bits = 512;
 	c->rsa_max_bits = 16384;
-	c->rsa_flags = ACCEL_RSA_ANY_SIZE;
+	/*
+	 * The engine is the host CPU: it blinds private inputs and checks each CRT
+	 * result itself (crypto_libcrypto.c), so the caller need not repeat either.
+	 */
+	c->rsa_flags = ACCEL_RSA_ANY_SIZE | ACCEL_RSA_BLINDS_AND_VERIFIES;
 	c->queue_depth_max = 65536;
 	c->queues_max = 4096;
 	c->engines = 1;

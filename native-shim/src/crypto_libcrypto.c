@@ -6,7 +6,8 @@
  * here as function-pointer types and resolved with dlopen("libcrypto.so.3")
  * (fallback "libcrypto.so"; ACCEL_SHIM_LIBCRYPTO overrides the name, which
  * tests use to model a machine without libssl3). Every symbol used exists
- * with the same signature in OpenSSL 1.1.1 and 3.x.
+ * with the same signature in OpenSSL 1.1.1 and 3.x, except the optional
+ * ones (lc_opt, 3.0 and later), which have a fallback.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -23,6 +24,7 @@ typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;
 typedef struct evp_cipher_st EVP_CIPHER;
 typedef struct bignum_st BIGNUM;
 typedef struct bignum_ctx BN_CTX;
+typedef struct bn_mont_ctx_st BN_MONT_CTX;
 
 /* Values from openssl/evp.h, openssl/bn.h, openssl/crypto.h (stable ABI). */
 #define EVP_CTRL_GCM_SET_IVLEN 0x9
@@ -79,12 +81,35 @@ typedef struct bignum_ctx BN_CTX;
 	X(int, BN_mod_exp_mont,                                                                   \
 	  (BIGNUM *, const BIGNUM *, const BIGNUM *, const BIGNUM *, BN_CTX *, void *))           \
 	X(int, BN_mod_exp_mont_consttime,                                                         \
-	  (BIGNUM *, const BIGNUM *, const BIGNUM *, const BIGNUM *, BN_CTX *, void *))
+	  (BIGNUM *, const BIGNUM *, const BIGNUM *, const BIGNUM *, BN_CTX *, void *))           \
+	X(int, BN_sub, (BIGNUM *, const BIGNUM *, const BIGNUM *))                                \
+	X(int, BN_is_odd, (const BIGNUM *))                                                       \
+	X(void, BN_CTX_start, (BN_CTX *))                                                         \
+	X(BIGNUM *, BN_CTX_get, (BN_CTX *))                                                       \
+	X(void, BN_CTX_end, (BN_CTX *))                                                           \
+	X(BN_MONT_CTX *, BN_MONT_CTX_new, (void))                                                 \
+	X(void, BN_MONT_CTX_free, (BN_MONT_CTX *))                                                \
+	X(int, BN_MONT_CTX_set, (BN_MONT_CTX *, const BIGNUM *, BN_CTX *))                        \
+	X(int, BN_mod_mul_montgomery,                                                             \
+	  (BIGNUM *, const BIGNUM *, const BIGNUM *, BN_MONT_CTX *, BN_CTX *))                    \
+	X(int, BN_to_montgomery, (BIGNUM *, const BIGNUM *, BN_MONT_CTX *, BN_CTX *))             \
+	X(int, BN_from_montgomery, (BIGNUM *, const BIGNUM *, BN_MONT_CTX *, BN_CTX *))           \
+	X(BIGNUM *, BN_mod_inverse, (BIGNUM *, const BIGNUM *, const BIGNUM *, BN_CTX *))         \
+	X(int, BN_priv_rand_range, (BIGNUM *, const BIGNUM *))                                    \
+	X(BIGNUM *, BN_copy, (BIGNUM *, const BIGNUM *))
 
 #define LC_DECLARE(ret, name, args) ret(*name) args;
 static struct {
 	LC_FUNCS(LC_DECLARE)
 } lc;
+
+/* Optional (NULL when absent): OpenSSL 3.0 added it; 1.1.1 lacks it. */
+static struct {
+	int (*BN_mod_exp_mont_consttime_x2)(BIGNUM *, const BIGNUM *, const BIGNUM *,
+					    const BIGNUM *, BN_MONT_CTX *, BIGNUM *,
+					    const BIGNUM *, const BIGNUM *, const BIGNUM *,
+					    BN_MONT_CTX *, BN_CTX *);
+} lc_opt;
 
 /* Written once under pthread_once, read-only afterwards. */
 static pthread_once_t lc_once = PTHREAD_ONCE_INIT;
@@ -119,6 +144,7 @@ static void lc_load(void)
 	}
 	LC_FUNCS(LC_BIND)
 #undef LC_BIND
+	*(void **)(&lc_opt.BN_mod_exp_mont_consttime_x2) = dlsym(h, "BN_mod_exp_mont_consttime_x2");
 	/* the handle stays open for the life of the process: kernels may run until exit */
 	snprintf(lc_version, sizeof(lc_version), "libcrypto %s", lc.OpenSSL_version(OPENSSL_VERSION_STRING));
 	lc_status = ACCEL_OK;
@@ -259,19 +285,82 @@ int shim_digest(uint32_t op, const uint8_t *src, uint64_t len, uint8_t *dst, uin
 }
 
 /* ---- RSA: raw modular exponentiation (RFC 8017 5.1.2 RSADP / 5.1.1 RSAEP) ---- */
+/*
+ * Everything that depends on the key alone is computed once per session, as
+ * OpenSSL caches it in the RSA object (_method_mod_n/_p/_q): the Montgomery
+ * contexts of n, p and q (BN_MONT_CTX_set costs an inversion mod 2^64 and a
+ * division for R^2 mod m: more than a whole RSA-2048 public operation) and
+ * qinv in Montgomery form. The session is read-only after shim_rsa_new except
+ * for the blinding pair, which blind_lock guards: operations of several
+ * threads on one session run in parallel (cpu backend: every caller thread).
+ *
+ * The two CRT exponentiations (RFC 8017 5.1.2 step 2b) run on one of:
+ *   RSA_K_X2  1024-bit p and q (RSA-2048) and libcrypto exports
+ *             BN_mod_exp_mont_consttime_x2 (3.0+): both halves interleaved
+ *             on AVX-512 IFMA (OpenSSL's rsaz_avx512) where the CPU has it,
+ *             else libcrypto runs them one after the other itself;
+ *   RSA_K_BN  two BN_mod_exp_mont_consttime calls with the cached contexts.
+ *
+ * protect (the cpu backend, which advertises ACCEL_RSA_BLINDS_AND_VERIFIES):
+ * the engine is the host CPU, so it defends itself as OpenSSL's
+ * rsa_ossl_private_decrypt/encrypt does:
+ *   - base blinding (Kocher 1996; RFC 8017 5.1.2 note): c' = c r^e mod n,
+ *     m = (c')^d r^-1 mod n, so the exponentiation never sees the caller's
+ *     value. The pair (r^e, r^-1) is kept per session and squared after each
+ *     use, and replaced by one from fresh randomness every RSA_BLIND_REFRESH
+ *     uses (OpenSSL's BN_BLINDING_COUNTER);
+ *   - the CRT result is checked, (c'^d)^e mod n == c', before unblinding: a
+ *     fault in one half (Boneh, DeMillo, Lipton 1997, "Bellcore") would
+ *     otherwise give a value whose gcd with n factors n. A mismatch answers
+ *     ACCEL_EIO and releases nothing.
+ * The emu backend models an accelerator that does neither (its CORRUPT fault
+ * flips result bits after this code ran, and the Java side catches it).
+ */
+#define RSA_BLIND_REFRESH 32u
+
+enum rsa_kernel { RSA_K_BN, RSA_K_X2 };
+
 struct shim_rsa {
 	BIGNUM *n, *e, *p, *q, *dp, *dq, *qinv;
+	BN_MONT_CTX *mont_n, *mont_p, *mont_q;
+	BIGNUM *qinv_m;		/* qinv R mod p: one Montgomery product gives qinv h mod p */
 	bool crt;
+	bool protect;		/* blind and check (cpu backend) */
+	bool mont_reduce;	/* p, q of equal bit length: reduce mod p, q by Montgomery round trip */
+	enum rsa_kernel kernel;
+	pthread_mutex_t blind_lock;	/* guards blind_a, blind_ai, blind_uses */
+	bool blind_lock_ok;
+	BIGNUM *blind_a, *blind_ai;	/* r^e R mod n, r^-1 R mod n (Montgomery form) */
+	uint32_t blind_uses;	/* uses since fresh randomness; >= RSA_BLIND_REFRESH: make a new pair */
 };
+
+#ifdef SHIM_RSA_TEST_HOOKS
+/*
+ * White-box hooks, compiled only into tests that include this file
+ * (tests/test_rsa_internal.c); the shipped library has none of this.
+ */
+static atomic_uint shim_rsa_test_corrupt;	/* next N CRT results: flip one bit before the check */
+static atomic_uint shim_rsa_test_blinded;	/* private operations that were blinded */
+static atomic_uint shim_rsa_test_fresh;		/* blinding pairs made from fresh randomness */
+#endif
 
 void shim_rsa_free(struct shim_rsa *rsa)
 {
 	if (!rsa)
 		return;
-	BIGNUM **parts[] = { &rsa->n, &rsa->e, &rsa->p, &rsa->q, &rsa->dp, &rsa->dq, &rsa->qinv };
+	BIGNUM **parts[] = { &rsa->n, &rsa->e, &rsa->p, &rsa->q, &rsa->dp, &rsa->dq, &rsa->qinv,
+			     &rsa->qinv_m, &rsa->blind_a, &rsa->blind_ai };
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 		if (*parts[i])
 			lc.BN_clear_free(*parts[i]);	/* BN_clear_free wipes the limbs */
+	/* BN_MONT_CTX_free clears its copies of the modulus (BN_clear_free of N, Ni, RR) */
+	BN_MONT_CTX **monts[] = { &rsa->mont_n, &rsa->mont_p, &rsa->mont_q };
+	for (size_t i = 0; i < sizeof(monts) / sizeof(monts[0]); i++)
+		if (*monts[i])
+			lc.BN_MONT_CTX_free(*monts[i]);
+	if (rsa->blind_lock_ok)
+		pthread_mutex_destroy(&rsa->blind_lock);
+	explicit_bzero(rsa, sizeof(*rsa));
 	free(rsa);
 }
 
@@ -291,7 +380,19 @@ static BIGNUM *bn_from(const struct accel_bn *b, bool secret)
 	return r;
 }
 
-int shim_rsa_new(const struct accel_rsa_key *key, struct shim_rsa **out, uint32_t *n_bits)
+static BN_MONT_CTX *mont_new(const BIGNUM *m, BN_CTX *ctx)
+{
+	BN_MONT_CTX *mont = lc.BN_MONT_CTX_new();
+
+	if (mont && !lc.BN_MONT_CTX_set(mont, m, ctx)) {
+		lc.BN_MONT_CTX_free(mont);
+		return NULL;
+	}
+	return mont;
+}
+
+int shim_rsa_new(const struct accel_rsa_key *key, bool protect, struct shim_rsa **out,
+		 uint32_t *n_bits)
 {
 	struct shim_rsa *rsa = calloc(1, sizeof(*rsa));
 	BN_CTX *ctx = NULL;
@@ -300,11 +401,29 @@ int shim_rsa_new(const struct accel_rsa_key *key, struct shim_rsa **out, uint32_
 
 	if (!rsa)
 		return ACCEL_ENOMEM;
+	rsa->protect = protect;
+	rsa->blind_uses = RSA_BLIND_REFRESH;	/* the first private operation makes a pair */
+	if (pthread_mutex_init(&rsa->blind_lock, NULL)) {
+		ret = ACCEL_ENOMEM;
+		goto err;
+	}
+	rsa->blind_lock_ok = true;
 	rsa->n = bn_from(&key->n, false);
 	rsa->e = bn_from(&key->e, false);
 	if (!rsa->n || !rsa->e || (uint32_t)lc.BN_num_bits(rsa->n) != key->n_bits ||
-	    lc.BN_ucmp(rsa->e, rsa->n) >= 0)
+	    lc.BN_ucmp(rsa->e, rsa->n) >= 0 || !lc.BN_is_odd(rsa->n))
 		goto err;
+	ctx = lc.BN_CTX_new();
+	t = lc.BN_new();
+	if (!ctx || !t) {
+		ret = ACCEL_ENOMEM;
+		goto err;
+	}
+	rsa->mont_n = mont_new(rsa->n, ctx);
+	if (!rsa->mont_n) {
+		ret = ACCEL_ENOMEM;
+		goto err;
+	}
 	if (key->flags & ACCEL_RSA_KEY_HAS_CRT) {
 		rsa->p = bn_from(&key->p, true);
 		rsa->q = bn_from(&key->q, true);
@@ -313,21 +432,39 @@ int shim_rsa_new(const struct accel_rsa_key *key, struct shim_rsa **out, uint32_
 		rsa->qinv = bn_from(&key->qinv, true);
 		if (!rsa->p || !rsa->q || !rsa->dp || !rsa->dq || !rsa->qinv)
 			goto err;
-		/* cheap consistency check: p * q == n (a bad key would give garbage, not an error) */
-		ctx = lc.BN_CTX_new();
-		t = lc.BN_new();
-		if (!ctx || !t) {
+		/*
+		 * Cheap consistency checks: p * q == n, both odd (Montgomery needs an odd
+		 * modulus), qinv < p (it is a residue mod p). A wrong dp or dq passes here
+		 * and gives a wrong result: the protect check catches that per operation.
+		 */
+		if (!lc.BN_mul(t, rsa->p, rsa->q, ctx) || lc.BN_ucmp(t, rsa->n) != 0 ||
+		    !lc.BN_is_odd(rsa->p) || !lc.BN_is_odd(rsa->q) ||
+		    lc.BN_ucmp(rsa->qinv, rsa->p) >= 0)
+			goto err;
+		rsa->mont_p = mont_new(rsa->p, ctx);
+		rsa->mont_q = mont_new(rsa->q, ctx);
+		rsa->qinv_m = lc.BN_new();
+		if (!rsa->mont_p || !rsa->mont_q || !rsa->qinv_m ||
+		    !lc.BN_to_montgomery(rsa->qinv_m, rsa->qinv, rsa->mont_p, ctx)) {
 			ret = ACCEL_ENOMEM;
 			goto err;
 		}
-		if (!lc.BN_mul(t, rsa->p, rsa->q, ctx) || lc.BN_ucmp(t, rsa->n) != 0)
-			goto err;
+		lc.BN_set_flags(rsa->qinv_m, BN_FLG_CONSTTIME);
+		/*
+		 * Montgomery reduction maps any x < m R to x R^-1 mod m (R = 2^(64 limbs of
+		 * m)), so from- then to-Montgomery reduces x mod m in constant time (as
+		 * OpenSSL's rsa_ossl_mod_exp does). x < n = p q < p R_p needs q < R_p: true
+		 * when p and q have the same bit length; otherwise BN_nnmod.
+		 */
+		rsa->mont_reduce = lc.BN_num_bits(rsa->p) == lc.BN_num_bits(rsa->q);
+		rsa->kernel = RSA_K_BN;
+		if (lc_opt.BN_mod_exp_mont_consttime_x2 && lc.BN_num_bits(rsa->p) == 1024 &&
+		    lc.BN_num_bits(rsa->q) == 1024)
+			rsa->kernel = RSA_K_X2;
 		rsa->crt = true;
 	}
-	if (t)
-		lc.BN_clear_free(t);
-	if (ctx)
-		lc.BN_CTX_free(ctx);
+	lc.BN_clear_free(t);
+	lc.BN_CTX_free(ctx);
 	*n_bits = key->n_bits;
 	*out = rsa;
 	return ACCEL_OK;
@@ -345,17 +482,178 @@ bool shim_rsa_has_crt(const struct shim_rsa *rsa)
 	return rsa->crt;
 }
 
-int shim_rsa_op(const struct shim_rsa *rsa, bool priv, const uint8_t *src, uint8_t *dst,
+/* r = x mod m for x < m R (see mont_reduce), in constant time. */
+static bool mont_mod(BIGNUM *r, const BIGNUM *x, BN_MONT_CTX *mont, BN_CTX *ctx)
+{
+	return lc.BN_from_montgomery(r, x, mont, ctx) && lc.BN_to_montgomery(r, r, mont, ctx);
+}
+
+static bool bn_mod(const struct shim_rsa *rsa, BIGNUM *r, const BIGNUM *x, bool mod_p,
+		   BN_CTX *ctx)
+{
+	if (rsa->mont_reduce)
+		return mont_mod(r, x, mod_p ? rsa->mont_p : rsa->mont_q, ctx);
+	return lc.BN_nnmod(r, x, mod_p ? rsa->p : rsa->q, ctx);
+}
+
+/*
+ * A pair from fresh randomness: r uniform in [1, n) from libcrypto's private
+ * DRBG (as OpenSSL's own RSA blinding), a = r^e R mod n, ai = r^-1 R mod n.
+ * r shares a factor with n with probability ~2^-1023: then draw again.
+ */
+static int blind_fresh(const struct shim_rsa *rsa, BIGNUM *a, BIGNUM *ai, BN_CTX *ctx)
+{
+	BIGNUM *r;
+	int ret = ACCEL_EIO;
+
+	lc.BN_CTX_start(ctx);
+	r = lc.BN_CTX_get(ctx);
+	if (!r)
+		goto out;
+	lc.BN_set_flags(r, BN_FLG_CONSTTIME);	/* BN_mod_inverse: the branch-free variant */
+	for (int tries = 0; tries < 8 && ret; tries++) {
+		if (!lc.BN_priv_rand_range(r, rsa->n))
+			goto out;
+		if (lc.BN_is_zero(r) || !lc.BN_mod_inverse(ai, r, rsa->n, ctx))
+			continue;
+		if (lc.BN_mod_exp_mont(a, r, rsa->e, rsa->n, ctx, rsa->mont_n) &&
+		    lc.BN_to_montgomery(a, a, rsa->mont_n, ctx) &&
+		    lc.BN_to_montgomery(ai, ai, rsa->mont_n, ctx))
+			ret = ACCEL_OK;
+		else
+			goto out;
+	}
+#ifdef SHIM_RSA_TEST_HOOKS
+	if (!ret)
+		atomic_fetch_add(&shim_rsa_test_fresh, 1);
+#endif
+out:
+	lc.BN_CTX_end(ctx);	/* r: cleared with the BN_CTX by BN_CTX_free */
+	return ret;
+}
+
+/* Montgomery square in place: x R -> x^2 R. */
+static bool mont_sqr(BIGNUM *x, const struct shim_rsa *rsa, BN_CTX *ctx)
+{
+	return lc.BN_mod_mul_montgomery(x, x, x, rsa->mont_n, ctx);
+}
+
+/*
+ * This operation's blinding pair into a, ai; the session's pair moves on
+ * (squared) so that no two operations use the same one. The slow part of a
+ * fresh pair (the inversion) runs outside the lock.
+ */
+static int blind_take(struct shim_rsa *rsa, BIGNUM *a, BIGNUM *ai, BN_CTX *ctx)
+{
+	bool fresh, ok = true;
+	int ret;
+
+	pthread_mutex_lock(&rsa->blind_lock);
+	fresh = rsa->blind_uses >= RSA_BLIND_REFRESH;
+	if (!fresh) {
+		ok = lc.BN_copy(a, rsa->blind_a) && lc.BN_copy(ai, rsa->blind_ai) &&
+		     mont_sqr(rsa->blind_a, rsa, ctx) && mont_sqr(rsa->blind_ai, rsa, ctx);
+		/* a failure part way leaves a pair that must never be used again */
+		rsa->blind_uses = ok ? rsa->blind_uses + 1 : RSA_BLIND_REFRESH;
+	}
+	pthread_mutex_unlock(&rsa->blind_lock);
+	if (!fresh)
+		return ok ? ACCEL_OK : ACCEL_EIO;
+
+	ret = blind_fresh(rsa, a, ai, ctx);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&rsa->blind_lock);
+	if (rsa->blind_uses >= RSA_BLIND_REFRESH) {	/* no other thread installed one meanwhile */
+		if (!rsa->blind_a)
+			rsa->blind_a = lc.BN_new();
+		if (!rsa->blind_ai)
+			rsa->blind_ai = lc.BN_new();
+		if (rsa->blind_a && rsa->blind_ai &&
+		    lc.BN_mod_mul_montgomery(rsa->blind_a, a, a, rsa->mont_n, ctx) &&
+		    lc.BN_mod_mul_montgomery(rsa->blind_ai, ai, ai, rsa->mont_n, ctx))
+			rsa->blind_uses = 1;	/* else the next operation draws again */
+	}
+	pthread_mutex_unlock(&rsa->blind_lock);
+	return ACCEL_OK;
+}
+
+/*
+ * m = c^d mod n by CRT (RFC 8017 5.1.2 step 2b): m1 = c^dp mod p,
+ * m2 = c^dq mod q, h = qinv (m1 - m2) mod p, m = m2 + q h. c < n.
+ */
+static int rsa_crt(const struct shim_rsa *rsa, BIGNUM *m, const BIGNUM *c, BN_CTX *ctx)
+{
+	BIGNUM *cp, *cq, *m1, *m2, *h;
+	bool ok = false;
+
+	lc.BN_CTX_start(ctx);
+	cp = lc.BN_CTX_get(ctx);
+	cq = lc.BN_CTX_get(ctx);
+	m1 = lc.BN_CTX_get(ctx);
+	m2 = lc.BN_CTX_get(ctx);
+	h = lc.BN_CTX_get(ctx);
+	if (!h)
+		goto out;
+	BIGNUM *tmp[] = { cp, cq, m1, m2, h };
+	for (size_t i = 0; i < sizeof(tmp) / sizeof(tmp[0]); i++)
+		lc.BN_set_flags(tmp[i], BN_FLG_CONSTTIME);
+	if (!bn_mod(rsa, cp, c, true, ctx) || !bn_mod(rsa, cq, c, false, ctx))
+		goto out;
+	switch (rsa->kernel) {
+	case RSA_K_X2:
+		if (!lc_opt.BN_mod_exp_mont_consttime_x2(m1, cp, rsa->dp, rsa->p, rsa->mont_p,
+							 m2, cq, rsa->dq, rsa->q, rsa->mont_q, ctx))
+			goto out;
+		break;
+	case RSA_K_BN:
+		if (!lc.BN_mod_exp_mont_consttime(m1, cp, rsa->dp, rsa->p, ctx, rsa->mont_p) ||
+		    !lc.BN_mod_exp_mont_consttime(m2, cq, rsa->dq, rsa->q, ctx, rsa->mont_q))
+			goto out;
+		break;
+	}
+	/*
+	 * h = (m1 + p - (m2 mod p)) mod p: m2 < q may exceed p; the sum lies in (0, 2p),
+	 * so no sign (no branch on a secret) ever appears. Then h = h qinv mod p.
+	 */
+	ok = bn_mod(rsa, h, m2, true, ctx) && lc.BN_add(cp, m1, rsa->p) &&
+	     lc.BN_sub(cp, cp, h) && bn_mod(rsa, h, cp, true, ctx) &&
+	     lc.BN_mod_mul_montgomery(h, h, rsa->qinv_m, rsa->mont_p, ctx) &&
+	     lc.BN_mul(m, h, rsa->q, ctx) && lc.BN_add(m, m, m2);
+out:
+	lc.BN_CTX_end(ctx);
+	return ok ? ACCEL_OK : ACCEL_EIO;
+}
+
+/* Constant-time equality of two equal-length byte strings. */
+static bool ct_equal(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	volatile uint8_t d = 0;
+
+	for (size_t i = 0; i < len; i++)
+		d |= a[i] ^ b[i];
+	return d == 0;
+}
+
+int shim_rsa_op(struct shim_rsa *rsa, bool priv, const uint8_t *src, uint8_t *dst,
 		uint32_t n_len)
 {
 	BN_CTX *ctx = lc.BN_CTX_new();
-	BIGNUM *c = lc.BN_new(), *m1 = lc.BN_new(), *m2 = lc.BN_new(), *h = lc.BN_new();
-	int ret = ACCEL_EIO;
+	BIGNUM *c, *m, *a, *ai, *v;
+	uint8_t *want = NULL, *got = NULL;
+	int ret = ACCEL_ENOMEM;
 
-	if (!ctx || !c || !m1 || !m2 || !h) {
-		ret = ACCEL_ENOMEM;
+	if (!ctx)
+		return ACCEL_ENOMEM;
+	lc.BN_CTX_start(ctx);
+	c = lc.BN_CTX_get(ctx);
+	m = lc.BN_CTX_get(ctx);
+	a = lc.BN_CTX_get(ctx);
+	ai = lc.BN_CTX_get(ctx);
+	v = lc.BN_CTX_get(ctx);
+	if (!v)
 		goto out;
-	}
+	ret = ACCEL_EIO;
 	if (!lc.BN_bin2bn(src, (int)n_len, c))
 		goto out;
 	if (lc.BN_ucmp(c, rsa->n) >= 0) {	/* RFC 8017: "message representative out of range" */
@@ -363,37 +661,74 @@ int shim_rsa_op(const struct shim_rsa *rsa, bool priv, const uint8_t *src, uint8
 		goto out;
 	}
 	if (!priv) {
-		if (!lc.BN_mod_exp_mont(m1, c, rsa->e, rsa->n, ctx, NULL))
+		/* public exponent, public input: the variable-time ladder is fine */
+		if (!lc.BN_mod_exp_mont(m, c, rsa->e, rsa->n, ctx, rsa->mont_n))
 			goto out;
-	} else {
-		/* RFC 8017 5.1.2 step 2b: m1 = c^dp mod p, m2 = c^dq mod q,
-		 * h = qinv (m1 - m2) mod p, m = m2 + q h */
-		lc.BN_set_flags(c, BN_FLG_CONSTTIME);
-		lc.BN_set_flags(m1, BN_FLG_CONSTTIME);
-		lc.BN_set_flags(m2, BN_FLG_CONSTTIME);
-		lc.BN_set_flags(h, BN_FLG_CONSTTIME);
-		if (!lc.BN_nnmod(h, c, rsa->p, ctx) ||
-		    !lc.BN_mod_exp_mont_consttime(m1, h, rsa->dp, rsa->p, ctx, NULL) ||
-		    !lc.BN_nnmod(h, c, rsa->q, ctx) ||
-		    !lc.BN_mod_exp_mont_consttime(m2, h, rsa->dq, rsa->q, ctx, NULL) ||
-		    !lc.BN_mod_sub(h, m1, m2, rsa->p, ctx) ||
-		    !lc.BN_mod_mul(h, h, rsa->qinv, rsa->p, ctx) ||
-		    !lc.BN_mul(m1, h, rsa->q, ctx) || !lc.BN_add(m1, m1, m2))
+		goto emit;
+	}
+	lc.BN_set_flags(c, BN_FLG_CONSTTIME);
+	lc.BN_set_flags(a, BN_FLG_CONSTTIME);
+	lc.BN_set_flags(ai, BN_FLG_CONSTTIME);
+	if (rsa->protect) {
+		/* c' = c (r^e R) R^-1 = c r^e mod n */
+		ret = blind_take(rsa, a, ai, ctx);
+		if (ret)
+			goto out;
+		ret = ACCEL_EIO;
+		if (!lc.BN_mod_mul_montgomery(c, c, a, rsa->mont_n, ctx))
+			goto out;
+#ifdef SHIM_RSA_TEST_HOOKS
+		atomic_fetch_add(&shim_rsa_test_blinded, 1);
+#endif
+	}
+	ret = rsa_crt(rsa, m, c, ctx);
+	if (ret)
+		goto out;
+	ret = ACCEL_EIO;
+#ifdef SHIM_RSA_TEST_HOOKS
+	{
+		unsigned int left = atomic_load(&shim_rsa_test_corrupt);
+
+		while (left && !atomic_compare_exchange_weak(&shim_rsa_test_corrupt, &left, left - 1))
+			;
+		if (left) {	/* one faulty bit in the CRT result, as a glitched half would give */
+			BIGNUM *one = lc.BN_new();
+
+			if (!one || !lc.BN_bin2bn((const uint8_t[]){ 1 }, 1, one) ||
+			    !lc.BN_add(m, m, one)) {
+				lc.BN_clear_free(one);
+				goto out;
+			}
+			lc.BN_clear_free(one);
+		}
+	}
+#endif
+	if (rsa->protect) {
+		/* Bellcore: (c'^d)^e mod n must give c' back; m is blinded (m r) here */
+		want = malloc(n_len);
+		got = malloc(n_len);
+		if (!want || !got) {
+			ret = ACCEL_ENOMEM;
+			goto out;
+		}
+		if (!lc.BN_mod_exp_mont(v, m, rsa->e, rsa->n, ctx, rsa->mont_n) ||
+		    lc.BN_bn2binpad(v, got, (int)n_len) != (int)n_len ||
+		    lc.BN_bn2binpad(c, want, (int)n_len) != (int)n_len)
+			goto out;
+		if (!ct_equal(got, want, n_len))
+			goto out;	/* ACCEL_EIO: the faulty result is never released */
+		/* m = (m r) (r^-1 R) R^-1 */
+		if (!lc.BN_mod_mul_montgomery(m, m, ai, rsa->mont_n, ctx))
 			goto out;
 	}
-	if (lc.BN_bn2binpad(m1, dst, (int)n_len) != (int)n_len)
+emit:
+	if (lc.BN_bn2binpad(m, dst, (int)n_len) != (int)n_len)
 		goto out;
 	ret = ACCEL_OK;
 out:
-	if (c)
-		lc.BN_clear_free(c);
-	if (m1)
-		lc.BN_clear_free(m1);
-	if (m2)
-		lc.BN_clear_free(m2);
-	if (h)
-		lc.BN_clear_free(h);
-	if (ctx)
-		lc.BN_CTX_free(ctx);
+	free(want);	/* c' and (c'^d)^e: blinded or public, nothing to wipe */
+	free(got);
+	lc.BN_CTX_end(ctx);
+	lc.BN_CTX_free(ctx);	/* BN_clear_free of every temporary */
 	return ret;
 }

@@ -38,11 +38,18 @@ int shim_gcm_run(bool seal, const struct shim_sess *s, const uint8_t *iv, uint32
 		 const uint8_t *aad, uint64_t aad_len, const uint8_t *src, uint64_t len,
 		 uint8_t *dst, uint8_t *tag, uint32_t tag_len);
 
+/*
+ * RSA raw modexp with per-session precomputation. protect: blind private
+ * inputs and check every CRT result (ACCEL_EIO on mismatch), for engines
+ * that advertise ACCEL_RSA_BLINDS_AND_VERIFIES (cpu). shim_rsa_op may run
+ * concurrently on one session from several threads.
+ */
 struct shim_rsa;
-int shim_rsa_new(const struct accel_rsa_key *key, struct shim_rsa **out, uint32_t *n_bits);
+int shim_rsa_new(const struct accel_rsa_key *key, bool protect, struct shim_rsa **out,
+		 uint32_t *n_bits);
 void shim_rsa_free(struct shim_rsa *rsa);
 bool shim_rsa_has_crt(const struct shim_rsa *rsa);
-int shim_rsa_op(const struct shim_rsa *rsa, bool priv, const uint8_t *src, uint8_t *dst,
+int shim_rsa_op(struct shim_rsa *rsa, bool priv, const uint8_t *src, uint8_t *dst,
 		uint32_t n_len);
 
 /* ---- sessions ---- */

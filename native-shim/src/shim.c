@@ -572,7 +572,8 @@ ACCEL_API int accel_session_create(accel_queue *q, uint32_t family, const void *
 		if (!ret && q->dev->backend == ACCEL_BACKEND_UADK)
 			ret = shim_uadk_sess_init(q, s, rk);	/* sets n_bits, n_len, crt */
 		else if (!ret)
-			ret = shim_rsa_new(rk, &s->rsa, &s->n_bits);
+			ret = shim_rsa_new(rk, (caps->rsa_flags & ACCEL_RSA_BLINDS_AND_VERIFIES) != 0,
+					   &s->rsa, &s->n_bits);
 		if (ret) {
 			sess_free(s);
 			return ret;

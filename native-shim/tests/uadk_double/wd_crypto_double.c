@@ -172,7 +172,7 @@ static int rsa_build(struct dbl_sess *s)
 		bn[i]->data = s->parts[i];
 		bn[i]->len = s->plen[i];
 	}
-	return shim_rsa_new(&k, &s->rsa, &bits) ? -EINVAL : 0;
+	return shim_rsa_new(&k, false, &s->rsa, &bits) ? -EINVAL : 0;
 }
 
 static uint16_t compute(struct dbl_msg *m)
