@@ -18,6 +18,7 @@ public final class RsaKeyMaterial {
   private final BigInteger p, q, dp, dq, qinv; // all null unless a two-prime CRT key
   private final boolean multiPrime;
   private final ConcurrentHashMap<Object, AutoCloseable> derived = new ConcurrentHashMap<>();
+  private volatile byte[] modulusOctets; // I2OSP(n, k), made on first use; public, never handed out
 
   private RsaKeyMaterial(
       BigInteger n,
@@ -72,6 +73,28 @@ public final class RsaKeyMaterial {
   /** Modulus length in bytes: the length of every raw RSA input and output (RFC 8017 k). */
   public int modulusBytes() {
     return (n.bitLength() + 7) / 8;
+  }
+
+  /**
+   * True when {@code x}, exactly {@link #modulusBytes()} long, read as a big-endian unsigned
+   * integer (OS2IP), is below n (RFC 8017 sections 5.1.1 step 1, 5.1.2 step 1, 5.2.1 step 1, 5.2.2
+   * step 1), without converting it to a {@link BigInteger}. Not constant time: the representatives
+   * checked here are public (ciphertexts, signatures, encoded messages of a public hash) or blinded.
+   */
+  public boolean isBelowModulus(byte[] x) {
+    byte[] nb = modulusOctets;
+    if (nb == null) {
+      byte[] raw = n.toByteArray();
+      int k = modulusBytes();
+      nb = new byte[k];
+      // toByteArray has one leading sign byte exactly when the top bit of the top byte is set.
+      System.arraycopy(raw, raw.length - Math.min(raw.length, k), nb, k - Math.min(raw.length, k), Math.min(raw.length, k));
+      modulusOctets = nb;
+    }
+    if (x.length != nb.length) {
+      throw new IllegalArgumentException("representative must be exactly " + nb.length + " bytes, got " + x.length);
+    }
+    return java.util.Arrays.compareUnsigned(x, nb) < 0;
   }
 
   public BigInteger publicExponent() {

@@ -9,6 +9,8 @@ import dev.accel.core.DigestAlgorithm;
  * @param opsMask bit {@code 1 << opcode} per supported shim opcode
  * @param aesKeyMask bit0: 16-byte keys, bit1: 24, bit2: 32
  * @param rsaBitsMask bit0: 1024, bit1: 2048, bit2: 3072, bit3: 4096 (when not {@code rsaAnySize})
+ * @param rsaFlags {@code accel_caps.rsa_flags}: {@link #RSA_ANY_SIZE}, {@link
+ *     #RSA_BLINDS_AND_VERIFIES}
  */
 public record DeviceCapabilities(
     String backend,
@@ -32,12 +34,62 @@ public record DeviceCapabilities(
     int queuesMax,
     int engines,
     long digestDataMaxBytes,
-    String profile) {
+    String profile,
+    int rsaFlags) {
 
   public static final int OP_GCM_SEAL = 1;
   public static final int OP_GCM_OPEN = 2;
   public static final int OP_RSA_PRIV_CRT = 7;
   public static final int OP_RSA_PUB = 8;
+
+  /** ACCEL_RSA_ANY_SIZE: MUST MATCH accel_shim.h. */
+  public static final int RSA_ANY_SIZE = 1;
+
+  /** ACCEL_RSA_BLINDS_AND_VERIFIES: MUST MATCH accel_shim.h. */
+  public static final int RSA_BLINDS_AND_VERIFIES = 2;
+
+  /** The capabilities of a device whose shim reports no RSA flags beyond {@code rsaAnySize}. */
+  public DeviceCapabilities(
+      String backend,
+      String name,
+      String driver,
+      int opsMask,
+      int aesKeyMask,
+      int gcmIvMinBytes,
+      int gcmIvMaxBytes,
+      int gcmTagMinBytes,
+      int gcmTagMaxBytes,
+      int gcmOpenTagMinBytes,
+      long gcmAadMaxBytes,
+      long gcmDataMaxBytes,
+      boolean gcmEmptyPayloadOk,
+      int rsaBitsMask,
+      boolean rsaAnySize,
+      int rsaMinBits,
+      int rsaMaxBits,
+      int queueDepthMax,
+      int queuesMax,
+      int engines,
+      long digestDataMaxBytes,
+      String profile) {
+    this(backend, name, driver, opsMask, aesKeyMask, gcmIvMinBytes, gcmIvMaxBytes, gcmTagMinBytes,
+        gcmTagMaxBytes, gcmOpenTagMinBytes, gcmAadMaxBytes, gcmDataMaxBytes, gcmEmptyPayloadOk,
+        rsaBitsMask, rsaAnySize, rsaMinBits, rsaMaxBits, queueDepthMax, queuesMax, engines,
+        digestDataMaxBytes, profile, rsaAnySize ? RSA_ANY_SIZE : 0);
+  }
+
+  /**
+   * True when the engine blinds every RSA private-key operation itself and checks each CRT result
+   * with the public key before completing it (ACCEL_RSA_BLINDS_AND_VERIFIES; the cpu backend).
+   * The router then sends the unblinded representative and skips its own Bellcore check: doing
+   * both again on the host would double the cost for no added protection, because the engine's
+   * check runs on the same result, in the same address space, before the result is released. A
+   * device without the flag (emu, uadk: the result comes back from hardware that may fault) is
+   * blinded and checked in Java.
+   */
+  public boolean engineBlindsAndVerifies() {
+    return (rsaFlags & RSA_BLINDS_AND_VERIFIES) != 0;
+  }
 
   public boolean supportsOp(int opcode) {
     return opcode > 0 && opcode < 32 && (opsMask & (1 << opcode)) != 0;

@@ -16,7 +16,6 @@ import dev.accel.queue.Request;
 import dev.accel.queue.Session;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -128,7 +127,8 @@ public final class NativeDevice implements Device {
         c.get(Layouts.C_INT, Layouts.CAPS_QUEUES_MAX),
         c.get(Layouts.C_INT, Layouts.CAPS_ENGINES),
         c.get(Layouts.C_LONG_LONG, Layouts.CAPS_DIGEST_DATA_MAX),
-        profileName);
+        profileName,
+        c.get(Layouts.C_INT, Layouts.CAPS_RSA_FLAGS));
   }
 
   static DeviceHealth toHealth(MemorySegment h) {
@@ -538,7 +538,7 @@ public final class NativeDevice implements Device {
       throw new IllegalArgumentException(
           "RSA input must be exactly " + k + " bytes (the modulus length), got " + input.length);
     }
-    if (new BigInteger(1, input).compareTo(key.modulus()) >= 0) {
+    if (!key.isBelowModulus(input)) {
       throw new IllegalArgumentException("RSA input must be less than the modulus (RFC 8017 5.1/5.2)");
     }
   }

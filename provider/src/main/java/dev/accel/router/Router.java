@@ -487,18 +487,55 @@ public final class Router {
 
   // ---- RSA -----------------------------------------------------------------------------------
 
-  private static BigInteger checkedInput(RsaKeyMaterial key, byte[] input) throws BadPaddingException {
+  private static void checkedInput(RsaKeyMaterial key, byte[] input) throws BadPaddingException {
     Objects.requireNonNull(input, "input");
     if (input.length != key.modulusBytes()) {
       throw new IllegalArgumentException(
           "RSA input must be exactly " + key.modulusBytes() + " bytes, got " + input.length);
     }
-    BigInteger c = RsaMath.os2ip(input);
-    if (c.compareTo(key.modulus()) >= 0) {
+    if (!key.isBelowModulus(input)) {
       // RFC 8017 section 5.1.2 step 1 / 5.2.1 step 1: the representative must be below n.
       throw new BadPaddingException("Message is larger than modulus");
     }
-    return c;
+  }
+
+  /**
+   * A run-to-completion cpu engine reachable from this router (the native software tier's, else a
+   * cpu device), or null: it makes the Bellcore check of a device result cheaper than BigInteger
+   * (see {@link RsaMath#unblindChecked}) and serves {@code auto}-routed public-key operations.
+   */
+  private Device cpuEngine() {
+    if (software instanceof dev.accel.soft.NativeTier nt) {
+      return nt.engine();
+    }
+    Slot s = cpuSlot();
+    return s == null ? null : s.device();
+  }
+
+  /** The first slot whose device computes on the calling thread (cpu backend), or null. */
+  private Slot cpuSlot() {
+    for (int i = 0, n = slots.size(); i < n; i++) {
+      if ("cpu".equals(slots.get(i).device().backend())) {
+        return slots.get(i);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * One private-key CRT operation on {@code dev}; null when the result is rejected (wrong length,
+   * or the fault check failed). A device that blinds and checks its results itself ({@link
+   * DeviceCapabilities#engineBlindsAndVerifies()}, the cpu engine) gets the input as is: blinding
+   * and checking again on the host would double the cost for no added protection. Any other
+   * device gets a blinded input and its result is checked with the public key here.
+   */
+  private byte[] deviceRsaPrivate(Device dev, RsaKeyMaterial key, byte[] input) throws DeviceException {
+    if (dev.capabilities().engineBlindsAndVerifies()) {
+      byte[] out = dev.rsaPrivateCrt(key, input, timeoutNanos);
+      return out.length == key.modulusBytes() ? out : null;
+    }
+    RsaMath.BlindedInput b = RsaMath.blind(key, input);
+    return RsaMath.unblindChecked(key, b, dev.rsaPrivateCrt(key, b.input(), timeoutNanos), cpuEngine(), timeoutNanos);
   }
 
   /**
@@ -517,7 +554,7 @@ public final class Router {
     if (!key.isPrivate()) {
       throw new IllegalArgumentException("rsaPrivate needs a private key");
     }
-    BigInteger c = checkedInput(key, input);
+    checkedInput(key, input);
     long t0 = System.nanoTime();
     int k = key.modulusBytes();
     RouteReason reason;
@@ -527,19 +564,12 @@ public final class Router {
       Decision d = decide(Family.RSA, k, caps -> caps.supportsRsa(key.modulusBits(), true));
       reason = d.reason();
       if (d.slot() != null) {
-        RsaMath.Blinding blinding = RsaMath.newBlinding(key);
-        BigInteger n = key.modulus();
         try {
-          byte[] raw =
-              d.slot()
-                  .device()
-                  .rsaPrivateCrt(key, RsaMath.i2osp(blinding.blind(c, n), k), timeoutNanos);
-          BigInteger m = blinding.unblind(RsaMath.os2ip(raw), n);
-          // Fault check: m^e mod n must give back the input (RFC 8017 RSAVP1 of the result).
-          if (raw.length == k && RsaMath.publicOp(key, m).equals(c)) {
+          byte[] out = deviceRsaPrivate(d.slot().device(), key, input);
+          if (out != null) {
             d.slot().gate().onSuccess();
             countDevice(ALG_RSA_PRIVATE, d.slot(), k, t0);
-            return RsaMath.i2osp(m, k);
+            return out;
           }
           d.slot().gate().onFailure(DeviceException.Reason.DEVICE_ERROR);
           reason = RouteReason.FAULT_VERIFY;
@@ -575,7 +605,27 @@ public final class Router {
     int k = key.modulusBytes();
     RouteReason reason;
     RouteMode mode = config.route(Family.RSA);
-    if (mode == RouteMode.AUTO) {
+    Slot cpu;
+    if (mode == RouteMode.AUTO
+        && (cpu = cpuSlot()) != null
+        && cpu.device().capabilities().supportsRsa(key.modulusBits(), false)
+        && cpu.gate().admit()) {
+      // A cpu device computes on this thread: a public-key operation there stays on the CPU (the
+      // reason auto keeps them off devices) and is faster than the Java software tiers.
+      try {
+        byte[] out = cpu.device().rsaPublic(key, input, timeoutNanos);
+        if (out.length == k) {
+          cpu.gate().onSuccess();
+          countDevice(ALG_RSA_PUBLIC, cpu, k, t0);
+          return out;
+        }
+        reason = RouteReason.FALLBACK_DEVICE_ERROR;
+      } catch (DeviceException e) {
+        reason = failed(cpu, e);
+      } catch (RuntimeException e) {
+        reason = RouteReason.FALLBACK_INTERNAL;
+      }
+    } else if (mode == RouteMode.AUTO) {
       reason = slots.isEmpty() ? RouteReason.NO_DEVICE : RouteReason.PUBLIC_ON_CPU;
     } else {
       Decision d = decide(Family.RSA, k, caps -> caps.supportsRsa(key.modulusBits(), false));
@@ -765,10 +815,9 @@ public final class Router {
     int n = inputs.size();
     int k = key.modulusBytes();
     BatchOutcome[] out = new BatchOutcome[n];
-    BigInteger[] c = new BigInteger[n];
     for (int i = 0; i < n; i++) {
       try {
-        c[i] = checkedInput(key, inputs.get(i));
+        checkedInput(key, inputs.get(i));
       } catch (BadPaddingException | IllegalArgumentException e) {
         out[i] = BatchOutcome.failed(e);
       }
@@ -783,16 +832,22 @@ public final class Router {
       java.util.Arrays.fill(reasons, d.reason());
       if (d.slot() != null) {
         Slot slot = d.slot();
-        BigInteger mod = key.modulus();
+        // As in deviceRsaPrivate: an engine that blinds and checks gets the inputs as they are.
+        boolean hostBlinds = !slot.device().capabilities().engineBlindsAndVerifies();
+        Device engine = hostBlinds ? cpuEngine() : null;
         List<Integer> idx = new ArrayList<>();
         List<byte[]> blinded = new ArrayList<>();
-        List<RsaMath.Blinding> blindings = new ArrayList<>();
+        List<RsaMath.BlindedInput> blindings = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           if (out[i] == null) {
-            RsaMath.Blinding b = RsaMath.newBlinding(key);
             idx.add(i);
-            blindings.add(b);
-            blinded.add(RsaMath.i2osp(b.blind(c[i], mod), k));
+            if (hostBlinds) {
+              RsaMath.BlindedInput b = RsaMath.blind(key, inputs.get(i));
+              blindings.add(b);
+              blinded.add(b.input());
+            } else {
+              blinded.add(inputs.get(i));
+            }
           }
         }
         List<BatchOutcome> res = null;
@@ -808,11 +863,14 @@ public final class Router {
           BatchOutcome o = res.get(j);
           if (o.ok()) {
             byte[] raw = o.value();
-            BigInteger m = blindings.get(j).unblind(RsaMath.os2ip(raw), mod);
-            if (raw.length == k && RsaMath.publicOp(key, m).equals(c[i])) {
+            byte[] m =
+                !hostBlinds
+                    ? (raw.length == k ? raw : null)
+                    : RsaMath.unblindChecked(key, blindings.get(j), raw, engine, timeoutNanos);
+            if (m != null) {
               slot.gate().onSuccess();
               countDevice(ALG_RSA_PRIVATE, slot, k, t0, n);
-              out[i] = BatchOutcome.of(RsaMath.i2osp(m, k));
+              out[i] = BatchOutcome.of(m);
             } else {
               slot.gate().onFailure(DeviceException.Reason.DEVICE_ERROR);
               reasons[i] = RouteReason.FAULT_VERIFY;

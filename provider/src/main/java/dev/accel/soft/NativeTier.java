@@ -7,14 +7,14 @@ import dev.accel.device.Device;
 import dev.accel.device.DeviceCapabilities;
 import dev.accel.device.DeviceException;
 import dev.accel.router.IncrementalDigest;
-import java.math.BigInteger;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 
 /**
  * The {@code native} software tier: the run-to-completion CPU engine ({@code cpu} backend,
- * libcrypto under the shim) reached through the {@link Device} interface, with Java-side blinding
- * of private-key operations. What the engine cannot do (streaming digests, SHA-512/t one-shots,
+ * libcrypto under the shim) reached through the {@link Device} interface. Private-key operations
+ * are blinded and fault-checked by the engine when it says so ({@link
+ * DeviceCapabilities#engineBlindsAndVerifies()}), else here in Java. What the engine cannot do (streaming digests, SHA-512/t one-shots,
  * keys without CRT parts) and any engine failure is served by {@code fallback} (Bouncy Castle), so
  * this tier never fails because the engine failed.
  */
@@ -100,19 +100,30 @@ public final class NativeTier implements SoftwareTier {
     return fallback.newDigest(alg); // the engine hashes one-shot only
   }
 
+  /** The cpu engine behind this tier (the router also uses it for public-key fault checks). */
+  public Device engine() {
+    return cpu;
+  }
+
   @Override
   public byte[] rsaPrivate(RsaKeyMaterial key, byte[] input) {
     DeviceCapabilities caps = cpu.capabilities();
     if (key.hasCrt() && caps.supportsRsa(key.modulusBits(), true)) {
-      BigInteger n = key.modulus();
-      BigInteger c = RsaMath.os2ip(input);
-      RsaMath.Blinding b = RsaMath.newBlinding(key);
       try {
-        byte[] raw = cpu.rsaPrivateCrt(key, RsaMath.i2osp(b.blind(c, n), key.modulusBytes()), timeoutNanos);
-        BigInteger m = b.unblind(RsaMath.os2ip(raw), n);
-        // CRT fault check before release (Bellcore): m^e mod n must equal the input.
-        if (RsaMath.publicOp(key, m).equals(c)) {
-          return RsaMath.i2osp(m, key.modulusBytes());
+        if (caps.engineBlindsAndVerifies()) {
+          // The engine blinds and checks its CRT result before releasing it (see
+          // DeviceCapabilities#engineBlindsAndVerifies): doing both again here would only double
+          // the cost. The result length is still ours to check.
+          byte[] out = cpu.rsaPrivateCrt(key, input, timeoutNanos);
+          if (out.length == key.modulusBytes()) {
+            return out;
+          }
+        } else {
+          RsaMath.BlindedInput b = RsaMath.blind(key, input);
+          byte[] out = RsaMath.unblindChecked(key, b, cpu.rsaPrivateCrt(key, b.input(), timeoutNanos), cpu, timeoutNanos);
+          if (out != null) {
+            return out;
+          }
         }
       } catch (DeviceException | RuntimeException e) {
         // fall through

@@ -1,8 +1,13 @@
 package dev.accel.soft;
 
 import dev.accel.core.RsaKeyMaterial;
+import dev.accel.device.Device;
+import dev.accel.device.DeviceException;
 import java.math.BigInteger;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * RSA arithmetic shared by the tiers that compute with {@link BigInteger}: the RFC 8017 section
@@ -49,42 +54,88 @@ public final class RsaMath {
     public BigInteger unblind(BigInteger m, BigInteger n) {
       return m.multiply(v).mod(n);
     }
+
+    Blinding squared(BigInteger n) {
+      return new Blinding(u.multiply(u).mod(n), v.multiply(v).mod(n));
+    }
   }
 
-  /** A fresh blinding pair for {@code key}. */
+  /**
+   * A blinding pair for {@code key}, distinct from every pair handed out before (with overwhelming
+   * probability).
+   *
+   * <p>A fresh pair costs a gcd, an inverse and an exponentiation: several times the host CPU of
+   * the rest of a device signature. Like OpenSSL's BN_BLINDING_update and the JDK's RSACore (after
+   * Kocher 1996, section 10), the pair of a key is instead updated by squaring: if (u, v) is a
+   * valid pair for r, (u^2, v^2) is a valid pair for r^2. Each successful compare-and-set hands the
+   * current pair to exactly one caller and publishes its square, so no pair is used twice; every
+   * {@value #BLINDING_REFRESH} uses the stripe starts again from fresh randomness, which bounds how
+   * long the squaring chain of one r is (an attacker who learns one pair learns the following ones
+   * only until the refresh). The pairs of a key are kept in {@value #BLINDING_STRIPES} stripes
+   * chosen by thread, each with its own r, so concurrent signers rarely contend for one
+   * compare-and-set (there is no lock).
+   */
   public static Blinding newBlinding(RsaKeyMaterial key) {
-    // A fresh pair costs a gcd, an inverse and an exponentiation (~1 ms of host CPU per RSA-2048
-    // operation on a small core). Like OpenSSL's BN_BLINDING_update and the JDK's RSACore, the
-    // pair of a key is instead updated by squaring (u^2, v^2 is again a valid pair, for a new r^2),
-    // each use taking a distinct pair, and regenerated from fresh randomness every
-    // BLINDING_REFRESH uses.
     BlindingCache cache = key.derived(BLINDING_OWNER, k -> new BlindingCache());
+    AtomicReference<BlindingState> stripe =
+        cache.stripes[(int) (Thread.currentThread().threadId() & (BLINDING_STRIPES - 1))];
     BigInteger n = key.modulus();
     while (true) {
-      Blinding b = cache.pair.get();
-      if (b == null || cache.uses.incrementAndGet() % BLINDING_REFRESH == 0) {
+      BlindingState s = stripe.get();
+      if (s == null || s.uses >= BLINDING_REFRESH) {
         Blinding fresh = freshBlinding(key);
-        cache.pair.set(new Blinding(fresh.u().multiply(fresh.u()).mod(n), fresh.v().multiply(fresh.v()).mod(n)));
+        cache.refreshes.increment();
+        cache.uses.increment();
+        // Whether or not another thread replaced the state meanwhile, fresh is ours alone.
+        stripe.compareAndSet(s, new BlindingState(fresh.squared(n), 1));
         return fresh;
       }
-      Blinding next = new Blinding(b.u().multiply(b.u()).mod(n), b.v().multiply(b.v()).mod(n));
-      if (cache.pair.compareAndSet(b, next)) {
-        return b;
+      BlindingState next = new BlindingState(s.pair.squared(n), s.uses + 1);
+      if (stripe.compareAndSet(s, next)) {
+        cache.uses.increment();
+        return s.pair;
       }
     }
   }
 
-  private static final Object BLINDING_OWNER = new Object();
-  private static final int BLINDING_REFRESH = 64;
+  /**
+   * How many blinding pairs {@link #newBlinding} handed out for {@code key}, and how many of them
+   * were fresh (for tests and diagnostics; {0, 0} when the key was never blinded here).
+   */
+  public static long[] blindingStats(RsaKeyMaterial key) {
+    BlindingCache cache = key.derived(BLINDING_OWNER, k -> new BlindingCache());
+    return new long[] {cache.uses.sum(), cache.refreshes.sum()};
+  }
 
-  /** The evolving blinding pair of one key (cached on the key, dropped with it). */
+  private static final Object BLINDING_OWNER = new Object();
+
+  /** Uses of one squaring chain before fresh randomness (OpenSSL's BN_BLINDING_COUNTER is 32). */
+  public static final int BLINDING_REFRESH = 32;
+
+  /** Independent chains per key (a power of two). */
+  static final int BLINDING_STRIPES = 4;
+
+  /** One stripe's current pair and how many pairs of its chain were already handed out. */
+  private record BlindingState(Blinding pair, int uses) {}
+
+  /** The evolving blinding pairs of one key (cached on the key, dropped with it). */
   private static final class BlindingCache implements AutoCloseable {
-    final java.util.concurrent.atomic.AtomicReference<Blinding> pair = new java.util.concurrent.atomic.AtomicReference<>();
-    final java.util.concurrent.atomic.AtomicInteger uses = new java.util.concurrent.atomic.AtomicInteger();
+    @SuppressWarnings("unchecked")
+    final AtomicReference<BlindingState>[] stripes = new AtomicReference[BLINDING_STRIPES];
+    final LongAdder uses = new LongAdder();
+    final LongAdder refreshes = new LongAdder();
+
+    BlindingCache() {
+      for (int i = 0; i < stripes.length; i++) {
+        stripes[i] = new AtomicReference<>();
+      }
+    }
 
     @Override
     public void close() {
-      pair.set(null);
+      for (AtomicReference<BlindingState> s : stripes) {
+        s.set(null);
+      }
     }
   }
 
@@ -102,6 +153,60 @@ public final class RsaMath {
       }
       return new Blinding(r, rInv.modPow(key.privateExponent(), n));
     }
+  }
+
+  /**
+   * A private-key input blinded for a device that does not blind (emu, uadk): {@code input} is
+   * I2OSP(c * u mod n), the representative the device exponentiates.
+   */
+  public record BlindedInput(Blinding blinding, byte[] input) {}
+
+  /** Blinds the representative {@code input} (k bytes, below n) with the next pair of its key. */
+  public static BlindedInput blind(RsaKeyMaterial key, byte[] input) {
+    Blinding b = newBlinding(key);
+    return new BlindedInput(b, i2osp(b.blind(os2ip(input), key.modulus()), key.modulusBytes()));
+  }
+
+  /**
+   * The host's part after a device computed {@code raw = (c * u)^d mod n} with CRT: the Bellcore
+   * fault check, then unblinding. Returns I2OSP(c^d mod n), or {@code null} when the result fails
+   * the check (the caller recomputes in software and counts the fault: one faulty CRT result
+   * factors n, Boneh, DeMillo and Lipton 1997).
+   *
+   * <p>The check is made on the blinded values, {@code raw^e mod n == c * u mod n}, which holds
+   * exactly when the unblinded result is right ({@code (raw * v)^e = raw^e * r^-e}), and lets a
+   * faulty result be rejected before any unblinding work. It runs on {@code engine} when one is
+   * reachable (the cpu engine: a public-key operation with a cached Montgomery context there cost
+   * about half of {@link BigInteger#modPow} at every size in our measurements, see
+   * docs/benchmarks-device.md), else with {@link BigInteger#modPow}. A failure of the engine itself
+   * falls back to BigInteger, never to accepting the result.
+   */
+  public static byte[] unblindChecked(
+      RsaKeyMaterial key, BlindedInput in, byte[] raw, Device engine, long timeoutNanos) {
+    int k = key.modulusBytes();
+    if (raw.length != k) {
+      return null;
+    }
+    BigInteger n = key.modulus();
+    boolean ok = false;
+    boolean checked = false;
+    if (engine != null && engine.capabilities().supportsRsa(key.modulusBits(), false)) {
+      try {
+        byte[] back = engine.rsaPublic(key, raw, timeoutNanos);
+        ok = MessageDigest.isEqual(back, in.input());
+        checked = true;
+      } catch (DeviceException | RuntimeException e) {
+        // raw not below n (engine rejects it) or the engine failed: check in Java below
+      }
+    }
+    BigInteger r = os2ip(raw);
+    if (!checked) {
+      ok = publicOp(key, r).equals(os2ip(in.input()));
+    }
+    if (!ok) {
+      return null;
+    }
+    return i2osp(in.blinding().unblind(r, n), k);
   }
 
   /**
