@@ -59,25 +59,72 @@ public final class EmsaPkcs1 {
       return null;
     }
     byte[] em = new byte[emLen];
-    em[1] = 0x01;
-    int psEnd = emLen - tLen - 1;
-    for (int i = 2; i < psEnd; i++) {
-      em[i] = (byte) 0xff;
-    }
-    System.arraycopy(prefix, 0, em, psEnd + 1, prefix.length);
-    System.arraycopy(hash, 0, em, psEnd + 1 + prefix.length, hash.length);
+    encodeInto(prefix, hash, em);
     return em;
   }
 
   /**
+   * {@link #encode(DigestAlgorithm, byte[], int)} into {@code em} (all of it, {@code emLen =
+   * em.length}), so that a signer can reuse one buffer. Returns false (and writes nothing) when
+   * {@code em} is too short.
+   */
+  public static boolean encodeInto(DigestAlgorithm d, byte[] hash, byte[] em) {
+    byte[] prefix = PREFIX.get(d);
+    if (em.length < prefix.length + hash.length + 11) {
+      return false;
+    }
+    encodeInto(prefix, hash, em);
+    return true;
+  }
+
+  private static void encodeInto(byte[] prefix, byte[] hash, byte[] em) {
+    int emLen = em.length;
+    int tLen = prefix.length + hash.length;
+    em[0] = 0x00;
+    em[1] = 0x01;
+    int psEnd = emLen - tLen - 1;
+    java.util.Arrays.fill(em, 2, psEnd, (byte) 0xff);
+    em[psEnd] = 0x00;
+    System.arraycopy(prefix, 0, em, psEnd + 1, prefix.length);
+    System.arraycopy(hash, 0, em, psEnd + 1 + prefix.length, hash.length);
+  }
+
+  /**
    * RSASSA-PKCS1-V1_5-VERIFY steps 3-4 (RFC 8017 section 8.2.2): {@code em} is the RSAVP1 output
-   * (k bytes). Compares against both DigestInfo forms in constant time.
+   * (k bytes). Compares against both DigestInfo forms in constant time (every byte of {@code em}
+   * is looked at for both, whatever the outcome), without building either encoding.
    */
   public static boolean verify(DigestAlgorithm d, byte[] hash, byte[] em) {
-    byte[] expected = encode(PREFIX.get(d), hash, em.length);
-    byte[] alternative = encode(PREFIX_NO_NULL.get(d), hash, em.length);
-    boolean ok = expected != null && java.security.MessageDigest.isEqual(expected, em);
-    boolean ok2 = alternative != null && java.security.MessageDigest.isEqual(alternative, em);
-    return ok | ok2;
+    return verify(d, hash, 0, hash.length, em);
+  }
+
+  /** {@link #verify(DigestAlgorithm, byte[], byte[])} with the hash at {@code hash[hashOff..+hashLen)}. */
+  public static boolean verify(DigestAlgorithm d, byte[] hash, int hashOff, int hashLen, byte[] em) {
+    int ok = matches(PREFIX.get(d), hash, hashOff, hashLen, em);
+    int ok2 = matches(PREFIX_NO_NULL.get(d), hash, hashOff, hashLen, em);
+    return (ok | ok2) != 0;
+  }
+
+  /** 1 when {@code em} equals EMSA-PKCS1-v1_5(prefix || hash), else 0; time depends on lengths only. */
+  private static int matches(byte[] prefix, byte[] hash, int hashOff, int hashLen, byte[] em) {
+    int emLen = em.length;
+    int tLen = prefix.length + hashLen;
+    if (emLen < tLen + 11) {
+      return 0;
+    }
+    int psEnd = emLen - tLen - 1;
+    int diff = em[0] | (em[1] ^ 0x01) | em[psEnd];
+    for (int i = 2; i < psEnd; i++) {
+      diff |= em[i] ^ (byte) 0xff;
+    }
+    int off = psEnd + 1;
+    for (int i = 0; i < prefix.length; i++) {
+      diff |= em[off + i] ^ prefix[i];
+    }
+    off += prefix.length;
+    for (int i = 0; i < hashLen; i++) {
+      diff |= em[off + i] ^ hash[hashOff + i];
+    }
+    return ((diff & 0xff) - 1) >>> 31; // 1 iff diff == 0
   }
 }

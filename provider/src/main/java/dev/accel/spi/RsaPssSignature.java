@@ -52,6 +52,8 @@ public class RsaPssSignature extends SignatureSpi {
   private RsaKeyMaterial verifyKey;
   private RSAKey keyObject; // the key passed to init, for its PSS parameters
   private SecureRandom random;
+  private byte[] block = new byte[0]; // the k-byte RSASP1 input, reused; zeroed after each use
+  private byte[] salt = new byte[0]; // salt scratch, reused; zeroed after each use
 
   public RsaPssSignature(AccelProvider provider) {
     this.router = provider.router();
@@ -345,19 +347,22 @@ public class RsaPssSignature extends SignatureSpi {
     digestReset = true;
     int modBits = signKey.modulusBits();
     int k = signKey.modulusBytes();
-    byte[] em = null;
-    byte[] block = new byte[k];
+    int sLen = sigParams.getSaltLength();
+    if (block.length != k) {
+      block = new byte[k]; // once per key size: reused by every signature, zeroed after each
+    }
+    if (salt.length != sLen) {
+      salt = new byte[sLen];
+    }
     try {
-      // RFC 8017 section 8.1.1 step 1: EM = EMSA-PSS-ENCODE(M, modBits - 1).
-      em = EmsaPss.encode(mHash, modBits - 1, sigParams.getSaltLength(), digest, mgfDigest, random);
-      System.arraycopy(em, 0, block, k - em.length, em.length);
+      // RFC 8017 section 8.1.1 step 1: EM = EMSA-PSS-ENCODE(M, modBits - 1), right-aligned in the
+      // k-byte block (EM is one byte shorter when modBits - 1 is a multiple of 8).
+      int emLen = (modBits - 1 + 7) / 8;
+      EmsaPss.encodeInto(mHash, modBits - 1, sLen, digest, mgfDigest, random, block, k - emLen, salt);
       return router.rsaPrivate(signKey, block); // step 2: RSASP1
     } catch (BadPaddingException | IllegalArgumentException e) {
       throw new SignatureException("Could not sign data", e);
     } finally {
-      if (em != null) {
-        Arrays.fill(em, (byte) 0);
-      }
       Arrays.fill(block, (byte) 0);
     }
   }

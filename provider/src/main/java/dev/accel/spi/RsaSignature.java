@@ -36,11 +36,14 @@ public abstract class RsaSignature extends SignatureSpi {
   private boolean digestReset = true; // true when the digest holds no data
   private RsaKeyMaterial signKey; // non-null after initSign
   private RsaKeyMaterial verifyKey; // non-null after initVerify
+  private final byte[] hash; // the digest of the message, reused by every sign/verify
+  private byte[] em = new byte[0]; // EM of the signing key's length, reused; zeroed after each use
 
   protected RsaSignature(Router router, DigestAlgorithm digestAlg) {
     this.router = router;
     this.digestAlg = digestAlg;
     this.digest = router.newDigest(digestAlg);
+    this.hash = new byte[digestAlg.digestLenBytes()];
   }
 
   @Override
@@ -94,9 +97,10 @@ public abstract class RsaSignature extends SignatureSpi {
     }
   }
 
-  private byte[] digestValue() {
+  /** Finishes the digest into {@link #hash} (the digest is reset for the next message). */
+  private void digestValue() {
     digestReset = true;
-    return digest.digest();
+    digest.digest(hash, 0);
   }
 
   @Override
@@ -137,19 +141,22 @@ public abstract class RsaSignature extends SignatureSpi {
     if (signKey == null) {
       throw new SignatureException("Missing private key");
     }
-    byte[] hash = digestValue();
-    byte[] em = EmsaPkcs1.encode(digestAlg, hash, signKey.modulusBytes());
+    digestValue();
+    int k = signKey.modulusBytes();
+    if (em.length != k) {
+      em = new byte[k]; // once per key size: the buffer is reused by every signature
+    }
     try {
-      if (em == null) {
+      if (!EmsaPkcs1.encodeInto(digestAlg, hash, em)) {
         throw new SignatureException("Could not sign data");
       }
       return router.rsaPrivate(signKey, em); // RSASP1, RFC 8017 section 8.2.1 step 2
     } catch (BadPaddingException e) {
       throw new SignatureException("Could not sign data", e);
     } finally {
-      if (em != null) {
-        Arrays.fill(em, (byte) 0);
-      }
+      // The router reads em synchronously (the device copies it); nothing keeps it after return.
+      Arrays.fill(em, (byte) 0);
+      Arrays.fill(hash, (byte) 0);
     }
   }
 
@@ -166,7 +173,7 @@ public abstract class RsaSignature extends SignatureSpi {
             + " but was expecting " + k);
       }
       byte[] em = router.rsaPublic(verifyKey, sigBytes); // RSAVP1, step 2
-      byte[] hash = digestValue();
+      digestValue();
       return EmsaPkcs1.verify(digestAlg, hash, em); // steps 3-4
     } catch (BadPaddingException e) {
       return false; // signature representative out of range (step 2b)
