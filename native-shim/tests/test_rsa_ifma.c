@@ -336,6 +336,14 @@ int main(void)
 
 	t_name = "rsa_ifma";
 	rng_state = seed;
+#if defined(__x86_64__)
+	/* A CPU that has IFMA must run the tests, not skip them (CPUID cross-check). */
+	__builtin_cpu_init();
+	CHECK(shim_ifma_usable() == (__builtin_cpu_supports("avx512ifma") &&
+				     __builtin_cpu_supports("avx512vl") &&
+				     __builtin_cpu_supports("avx512bw")),
+	      "shim_ifma_usable() %d disagrees with the compiler's CPU model", shim_ifma_usable());
+#endif
 	if (!shim_ifma_usable()) {
 		/* Every entry must say so rather than compute. */
 		rnd_modulus(m, 256);
