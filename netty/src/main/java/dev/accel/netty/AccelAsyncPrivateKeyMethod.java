@@ -2,6 +2,8 @@ package dev.accel.netty;
 
 import dev.accel.api.AccelCrypto;
 import io.netty.handler.ssl.OpenSslAsyncPrivateKeyMethod;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
@@ -16,6 +18,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLEngine;
@@ -27,6 +30,12 @@ import javax.net.ssl.SSLEngine;
  * many signatures per submission. At most {@code maxInFlightBatches} batches per key are in flight;
  * signatures that arrive meanwhile wait and leave together with the next batch (the same adaptive
  * batching as Nagle's algorithm: no timer, no added latency when the device is idle).
+ *
+ * <p>A signature requested on a Netty event loop is queued and submitted by a task on that loop,
+ * which runs once the loop has processed the rest of its ready channels (the way Netty's flush
+ * consolidation works): one select wake-up that carries many ClientHellos produces one batch, not
+ * a batch of one followed by a batch of the rest. No timer is involved; with one ready channel the
+ * task runs right after it.
  *
  * <p>Only RSA schemes are signed ({@link TlsSignatureScheme}); anything else, and RSA key exchange
  * ({@link #decrypt}), fails the returned future, which fails that handshake only.
@@ -47,6 +56,8 @@ public final class AccelAsyncPrivateKeyMethod implements OpenSslAsyncPrivateKeyM
   private final PrivateKey key;
   private final int maxBatch;
   private final int maxInFlightBatches;
+  /** Submit from a task at the end of the event loop's iteration (false: at once; benchmarks). */
+  final boolean coalesceOnEventLoop;
 
   private final Object lock = new Object();
   /** Signatures not yet submitted, in arrival order; guarded by {@link #lock}. */
@@ -58,6 +69,15 @@ public final class AccelAsyncPrivateKeyMethod implements OpenSslAsyncPrivateKeyM
   private final LongAdder signatures = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final AtomicLongArray histogram = new AtomicLongArray(BUCKET_UPPER.length);
+
+  /** Per event-loop thread: a flush task of this method is queued on that loop. */
+  private final FastThreadLocal<boolean[]> flushQueued =
+      new FastThreadLocal<>() {
+        @Override
+        protected boolean[] initialValue() {
+          return new boolean[1];
+        }
+      };
 
   /** Batches of up to 64 signatures, two in flight. */
   public AccelAsyncPrivateKeyMethod(AccelCrypto crypto, PrivateKey key) {
@@ -73,6 +93,12 @@ public final class AccelAsyncPrivateKeyMethod implements OpenSslAsyncPrivateKeyM
    */
   public AccelAsyncPrivateKeyMethod(
       AccelCrypto crypto, PrivateKey key, int maxBatch, int maxInFlightBatches) {
+    this(crypto, key, maxBatch, maxInFlightBatches, true);
+  }
+
+  AccelAsyncPrivateKeyMethod(
+      AccelCrypto crypto, PrivateKey key, int maxBatch, int maxInFlightBatches, boolean coalesceOnEventLoop) {
+    this.coalesceOnEventLoop = coalesceOnEventLoop;
     this.crypto = Objects.requireNonNull(crypto, "crypto");
     this.key = Objects.requireNonNull(key, "key");
     if (!"RSA".equals(key.getAlgorithm())) {
@@ -100,13 +126,62 @@ public final class AccelAsyncPrivateKeyMethod implements OpenSslAsyncPrivateKeyM
                   signatureAlgorithm)));
     }
     Promise<byte[]> promise = ImmediateEventExecutor.INSTANCE.newPromise();
-    List<List<Pending>> ready;
     synchronized (lock) {
       pending.add(new Pending(scheme, input, promise));
+    }
+    EventExecutor loop = coalesceOnEventLoop ? currentEventLoop() : null;
+    if (loop != null) {
+      boolean[] queued = flushQueued.get();
+      if (!queued[0]) {
+        queued[0] = true;
+        try {
+          loop.execute(
+              () -> {
+                queued[0] = false;
+                flush();
+              });
+        } catch (RejectedExecutionException shuttingDown) {
+          queued[0] = false;
+          flush();
+        }
+      }
+    } else {
+      flush();
+    }
+    return promise;
+  }
+
+  /**
+   * The Netty event loop running the calling thread, or null. Netty keeps that mapping in {@code
+   * io.netty.util.internal.ThreadExecutorMap} (public since 4.1.31, but in an internal package):
+   * should it ever be missing, signatures are submitted at once, as from any other thread.
+   */
+  private static EventExecutor currentEventLoop() {
+    if (!EVENT_LOOP_LOOKUP) {
+      return null;
+    }
+    EventExecutor e = io.netty.util.internal.ThreadExecutorMap.currentExecutor();
+    return e != null && e.inEventLoop() ? e : null;
+  }
+
+  private static final boolean EVENT_LOOP_LOOKUP = eventLoopLookupWorks();
+
+  private static boolean eventLoopLookupWorks() {
+    try {
+      io.netty.util.internal.ThreadExecutorMap.currentExecutor();
+      return true;
+    } catch (LinkageError e) {
+      return false;
+    }
+  }
+
+  /** Submits what is pending while a submission slot is free. */
+  private void flush() {
+    List<List<Pending>> ready;
+    synchronized (lock) {
       ready = takeBatchesLocked();
     }
     submit(ready);
-    return promise;
   }
 
   /** RSA key exchange (TLS 1.2 {@code TLS_RSA_*}) is not offered: no forward secrecy. */

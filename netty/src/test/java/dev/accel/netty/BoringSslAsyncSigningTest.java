@@ -15,6 +15,7 @@ import io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -73,6 +74,44 @@ class BoringSslAsyncSigningTest {
     assertEquals(64, s.signatures(), s::toString);
     // One batch in flight: every signature that arrives meanwhile joins the next batch.
     assertTrue(s.batches() < s.signatures(), s::toString);
+  }
+
+  @Test
+  void signaturesRequestedInOneEventLoopIterationLeaveInOneBatch() throws Exception {
+    AccelAsyncPrivateKeyMethod method = new AccelAsyncPrivateKeyMethod(TestCrypto.of(accel), handle);
+    byte[] message = "CertificateVerify".getBytes(StandardCharsets.US_ASCII);
+    io.netty.channel.DefaultEventLoop loop = new io.netty.channel.DefaultEventLoop();
+    try {
+      // Ten handshakes reaching their signature while the loop handles one wake-up: the submission
+      // runs after the loop's current work, so they leave together although a slot was free.
+      List<Future<byte[]>> sigs =
+          loop.submit(
+                  () -> {
+                    List<Future<byte[]>> out = new java.util.ArrayList<>();
+                    for (int i = 0; i < 10; i++) {
+                      out.add(method.sign(null, TlsSignatureScheme.RSA_PSS_RSAE_SHA256, message));
+                    }
+                    return out;
+                  })
+              .get(10, TimeUnit.SECONDS);
+      Signature v = Signature.getInstance("RSASSA-PSS", "SunRsaSign");
+      v.setParameter(TlsSignatureScheme.of(TlsSignatureScheme.RSA_PSS_RSAE_SHA256).params());
+      for (Future<byte[]> f : sigs) {
+        v.initVerify(TestPki.rsa2048().cert().getPublicKey());
+        v.update(message);
+        assertTrue(v.verify(f.get(10, TimeUnit.SECONDS)));
+      }
+      var s = method.stats();
+      assertEquals(1, s.batches(), s::toString);
+      assertEquals(1, s.histogram()[4], s::toString); // the 9..16 bucket
+    } finally {
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    // Off an event loop nothing waits: with two slots free the first two leave alone at once.
+    AccelAsyncPrivateKeyMethod direct = new AccelAsyncPrivateKeyMethod(TestCrypto.of(accel), handle);
+    Future<byte[]> first = direct.sign(null, TlsSignatureScheme.RSA_PSS_RSAE_SHA256, message);
+    assertEquals(1, direct.stats().batches(), direct.stats()::toString);
+    assertTrue(first.await(10, TimeUnit.SECONDS));
   }
 
   @Test
