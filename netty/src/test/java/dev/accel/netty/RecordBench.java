@@ -110,7 +110,7 @@ public final class RecordBench {
         }
         Thread.sleep(200);
         accel.resetStats();
-        HandshakeBench.Cpu before = HandshakeBench.cpu();
+        HandshakeBench.CpuSample before = HandshakeBench.cpu();
         long t0 = System.nanoTime();
         for (int i = 0; i < connections; i++) {
           echoes.get(i).begin(chs.get(i));
@@ -121,7 +121,7 @@ public final class RecordBench {
           }
         }
         long wall = System.nanoTime() - t0;
-        HandshakeBench.Cpu used = HandshakeBench.cpu().minus(before);
+        HandshakeBench.Cpu used = HandshakeBench.cpu().since(before);
         for (Channel ch : chs) {
           ch.close().sync();
         }
