@@ -61,6 +61,11 @@ public final class AccelRequestEvent extends Event {
   @Timespan(Timespan.NANOSECONDS)
   public long durationNanos;
 
+  /** True while a recording enables {@code accel.Request} (then every request is timed). */
+  public static boolean recording() {
+    return PROBE.isEnabled();
+  }
+
   /** Commits one event when a recording enables {@code accel.Request}. */
   public static void emit(
       String algorithm, String route, String tier, String reason, long bytes, int batchSize, long nanos) {
