@@ -41,7 +41,7 @@ extern "C" {
 #define ACCEL_API __attribute__((visibility("default")))
 
 /* Bumped on any incompatible change to a struct, opcode or entry point. */
-#define ACCEL_ABI_VERSION 1u
+#define ACCEL_ABI_VERSION 2u
 
 /* ---- status codes (negative errno-style; MUST MATCH ffm/NativeStatus.java) ---- */
 enum accel_status {
@@ -345,17 +345,22 @@ ACCEL_API int accel_execute(accel_queue *q, const struct accel_desc *desc, uint3
 /*
  * The same with every buffer as its own argument (so that Java can pass heap
  * arrays through a critical downcall, which cannot reach pointers inside a
- * struct). GCM: op is ACCEL_OP_GCM_SEAL or _OPEN, dst has len bytes, tag
+ * struct), each as base + byte offset: Java passes the whole array (a
+ * segment it can keep per array) and the offset, so a call allocates no
+ * slice. GCM: op is ACCEL_OP_GCM_SEAL or _OPEN, dst has len bytes, tag
  * tag_len bytes (written by seal, read by open); an open that fails
  * (EBADMSG) leaves dst zeroed. Digest: op is ACCEL_OP_SHA224.._SHA512, dst
  * has dst_len >= the digest length bytes.
  */
-ACCEL_API int accel_execute_gcm(accel_queue *q, uint64_t session, uint32_t op, const uint8_t *iv,
-				uint32_t iv_len, const uint8_t *aad, uint64_t aad_len,
-				const uint8_t *src, uint64_t len, uint8_t *dst, uint8_t *tag,
-				uint32_t tag_len);
-ACCEL_API int accel_execute_digest(accel_queue *q, uint32_t op, const uint8_t *src, uint64_t len,
-				   uint8_t *dst, uint32_t dst_len);
+ACCEL_API int accel_execute_gcm(accel_queue *q, uint64_t session, uint32_t op,
+				const uint8_t *iv, uint64_t iv_off, uint32_t iv_len,
+				const uint8_t *aad, uint64_t aad_off, uint64_t aad_len,
+				const uint8_t *src, uint64_t src_off, uint64_t len,
+				uint8_t *dst, uint64_t dst_off,
+				uint8_t *tag, uint64_t tag_off, uint32_t tag_len);
+ACCEL_API int accel_execute_digest(accel_queue *q, uint32_t op,
+				   const uint8_t *src, uint64_t src_off, uint64_t len,
+				   uint8_t *dst, uint64_t dst_off, uint32_t dst_len);
 
 #ifdef __cplusplus
 }

@@ -871,14 +871,24 @@ ACCEL_API int accel_execute(accel_queue *q, const struct accel_desc *d, uint32_t
 }
 
 /* Flat-argument forms of accel_execute: every buffer is its own argument (Java critical downcalls). */
-ACCEL_API int accel_execute_gcm(accel_queue *q, uint64_t session, uint32_t op, const uint8_t *iv,
-				uint32_t iv_len, const uint8_t *aad, uint64_t aad_len,
-				const uint8_t *src, uint64_t len, uint8_t *dst, uint8_t *tag,
-				uint32_t tag_len)
+/* NULL + offset stays NULL (an empty AAD or message passes no array). */
+static inline const uint8_t *at(const uint8_t *base, uint64_t off)
 {
-	struct accel_desc d = { .session = session, .op = op, .src = src, .src_len = len,
-				.dst = dst, .dst_len = len, .aad = aad, .aad_len = aad_len,
-				.iv = iv, .iv_len = iv_len, .tag_len = tag_len, .tag = tag };
+	return base ? base + off : NULL;
+}
+
+ACCEL_API int accel_execute_gcm(accel_queue *q, uint64_t session, uint32_t op,
+				const uint8_t *iv, uint64_t iv_off, uint32_t iv_len,
+				const uint8_t *aad, uint64_t aad_off, uint64_t aad_len,
+				const uint8_t *src, uint64_t src_off, uint64_t len,
+				uint8_t *dst, uint64_t dst_off,
+				uint8_t *tag, uint64_t tag_off, uint32_t tag_len)
+{
+	struct accel_desc d = { .session = session, .op = op, .src = at(src, src_off),
+				.src_len = len, .dst = (uint8_t *)at(dst, dst_off), .dst_len = len,
+				.aad = at(aad, aad_off), .aad_len = aad_len,
+				.iv = at(iv, iv_off), .iv_len = iv_len, .tag_len = tag_len,
+				.tag = (uint8_t *)at(tag, tag_off) };
 	uint32_t out_len;
 
 	if (op != ACCEL_OP_GCM_SEAL && op != ACCEL_OP_GCM_OPEN)
@@ -886,11 +896,12 @@ ACCEL_API int accel_execute_gcm(accel_queue *q, uint64_t session, uint32_t op, c
 	return accel_execute(q, &d, &out_len);
 }
 
-ACCEL_API int accel_execute_digest(accel_queue *q, uint32_t op, const uint8_t *src, uint64_t len,
-				   uint8_t *dst, uint32_t dst_len)
+ACCEL_API int accel_execute_digest(accel_queue *q, uint32_t op,
+				   const uint8_t *src, uint64_t src_off, uint64_t len,
+				   uint8_t *dst, uint64_t dst_off, uint32_t dst_len)
 {
-	struct accel_desc d = { .op = op, .src = src, .src_len = len, .dst = dst,
-				.dst_len = dst_len };
+	struct accel_desc d = { .op = op, .src = at(src, src_off), .src_len = len,
+				.dst = (uint8_t *)at(dst, dst_off), .dst_len = dst_len };
 	uint32_t out_len;
 
 	if (op < ACCEL_OP_SHA224 || op > ACCEL_OP_SHA512)

@@ -59,23 +59,38 @@ int main(void)
 	CHECK(!memcmp(md, md2, 32), "sha same as accel_submit");
 
 	/* flat forms */
-	CHECK_RC(accel_execute_digest(q, ACCEL_OP_SHA256, src, sizeof(src), md2, 32), ACCEL_OK);
+	CHECK_RC(accel_execute_digest(q, ACCEL_OP_SHA256, src, 0, sizeof(src), md2, 0, 32), ACCEL_OK);
 	CHECK(!memcmp(md, md2, 32), "accel_execute_digest");
-	CHECK_RC(accel_execute_digest(q, ACCEL_OP_SHA256, src, sizeof(src), md2, 31), ACCEL_EINVAL);
-	CHECK_RC(accel_execute_digest(q, ACCEL_OP_GCM_SEAL, src, sizeof(src), md2, 32), ACCEL_EINVAL);
+	CHECK_RC(accel_execute_digest(q, ACCEL_OP_SHA256, src, 0, sizeof(src), md2, 0, 31), ACCEL_EINVAL);
+	CHECK_RC(accel_execute_digest(q, ACCEL_OP_GCM_SEAL, src, 0, sizeof(src), md2, 0, 32), ACCEL_EINVAL);
 	tag[3] ^= 1;	/* the good tag again */
-	CHECK_RC(accel_execute_gcm(q, sess, ACCEL_OP_GCM_OPEN, iv, 12, aad, sizeof(aad), ct,
-				   sizeof(ct), pt, tag, 16), ACCEL_OK);
+	CHECK_RC(accel_execute_gcm(q, sess, ACCEL_OP_GCM_OPEN, iv, 0, 12, aad, 0, sizeof(aad), ct, 0,
+				   sizeof(ct), pt, 0, tag, 0, 16), ACCEL_OK);
 	CHECK(!memcmp(pt, src, sizeof(src)), "accel_execute_gcm open");
-	CHECK_RC(accel_execute_gcm(q, sess, ACCEL_OP_GCM_SEAL, iv, 12, aad, sizeof(aad), src,
-				   sizeof(src), ct2, tag2, 16), ACCEL_OK);
+	CHECK_RC(accel_execute_gcm(q, sess, ACCEL_OP_GCM_SEAL, iv, 0, 12, aad, 0, sizeof(aad), src, 0,
+				   sizeof(src), ct2, 0, tag2, 0, 16), ACCEL_OK);
 	CHECK(!memcmp(ct, ct2, sizeof(ct)) && !memcmp(tag, tag2, 16), "accel_execute_gcm seal");
 	tag2[0] ^= 1;
-	CHECK_RC(accel_execute_gcm(q, sess, ACCEL_OP_GCM_OPEN, iv, 12, aad, sizeof(aad), ct2,
-				   sizeof(ct2), pt, tag2, 16), ACCEL_EBADMSG);
+	CHECK_RC(accel_execute_gcm(q, sess, ACCEL_OP_GCM_OPEN, iv, 0, 12, aad, 0, sizeof(aad), ct2, 0,
+				   sizeof(ct2), pt, 0, tag2, 0, 16), ACCEL_EBADMSG);
 	CHECK(pt[0] == 0 && pt[299] == 0, "flat EBADMSG: plaintext zeroed");
-	CHECK_RC(accel_execute_gcm(q, sess, ACCEL_OP_SHA256, iv, 12, aad, 0, src, 16, ct2, tag2, 16),
-		 ACCEL_EINVAL);
+	CHECK_RC(accel_execute_gcm(q, sess, ACCEL_OP_SHA256, iv, 0, 12, aad, 0, 0, src, 0, 16, ct2, 0,
+				   tag2, 0, 16), ACCEL_EINVAL);
+	/* offsets: the same seal from inside larger arrays, the tag written behind the ciphertext */
+	{
+		uint8_t big_src[sizeof(src) + 7], big_out[sizeof(src) + 16 + 5], big_iv[12 + 3];
+
+		memcpy(big_src + 7, src, sizeof(src));
+		memcpy(big_iv + 3, iv, 12);
+		CHECK_RC(accel_execute_gcm(q, sess, ACCEL_OP_GCM_SEAL, big_iv, 3, 12, aad, 0, sizeof(aad),
+					   big_src, 7, sizeof(src), big_out, 5, big_out,
+					   5 + sizeof(src), 16), ACCEL_OK);
+		CHECK(!memcmp(big_out + 5, ct, sizeof(ct)) && !memcmp(big_out + 5 + sizeof(src), tag, 16),
+		      "accel_execute_gcm with offsets");
+		CHECK_RC(accel_execute_digest(q, ACCEL_OP_SHA256, big_src, 7, sizeof(src), big_out, 3, 32),
+			 ACCEL_OK);
+		CHECK(!memcmp(big_out + 3, md, 32), "accel_execute_digest with offsets");
+	}
 
 	/* what accel_submit rejects */
 	d.dst_len = 16;

@@ -100,7 +100,7 @@ final class AccelCryptoImpl implements AccelCrypto {
       }
     }
     if (!items.isEmpty()) {
-      run(futures, () -> {
+      runSymmetric(futures, () -> {
         List<BatchOutcome> out = router.gcmBatch(open, items);
         for (int j = 0; j < out.size(); j++) {
           complete(futures.get(index.get(j)), out.get(j));
@@ -345,15 +345,32 @@ final class AccelCryptoImpl implements AccelCrypto {
 
   /** Runs {@code body} on a virtual thread; whatever it left open fails with its exception. */
   private void run(List<CompletableFuture<byte[]>> futures, Runnable body) {
-    executor.execute(() -> {
-      try {
-        body.run();
-      } catch (Throwable t) {
-        for (CompletableFuture<byte[]> f : futures) {
-          f.completeExceptionally(t);
-        }
+    executor.execute(() -> runNow(futures, body));
+  }
+
+  private static void runNow(List<CompletableFuture<byte[]>> futures, Runnable body) {
+    try {
+      body.run();
+    } catch (Throwable t) {
+      for (CompletableFuture<byte[]> f : futures) {
+        f.completeExceptionally(t);
       }
-    });
+    }
+  }
+
+  /**
+   * AES-GCM and digest batches: on the calling thread when no device of the router is
+   * asynchronous (the cpu engine computes on the caller's thread anyway, and handing 64 small
+   * messages to another thread would cost more than sealing them); the futures are then complete
+   * on return. RSA always runs on a virtual thread: a software signature takes a millisecond, too
+   * long for a Netty event loop.
+   */
+  private void runSymmetric(List<CompletableFuture<byte[]>> futures, Runnable body) {
+    if (router.inlineOnly()) {
+      runNow(futures, body);
+    } else {
+      run(futures, body);
+    }
   }
 
 }

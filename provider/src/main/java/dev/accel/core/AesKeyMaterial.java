@@ -46,6 +46,15 @@ public final class AesKeyMaterial implements AutoCloseable {
     return (T) derived.computeIfAbsent(owner, o -> factory.apply(this));
   }
 
+  /**
+   * The derivative already cached for {@code owner}, or null: the per-request fast path (no
+   * lambda, no allocation); {@link #derived} creates it on a miss.
+   */
+  @SuppressWarnings("unchecked")
+  public <T extends AutoCloseable> T cached(Object owner) {
+    return (T) derived.get(owner);
+  }
+
   /** Drops (and closes) the derivative cached for {@code owner}, e.g. when a device queue died. */
   public void forget(Object owner) {
     AutoCloseable c = derived.remove(owner);

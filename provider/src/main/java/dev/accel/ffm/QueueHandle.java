@@ -86,14 +86,18 @@ public final class QueueHandle implements AutoCloseable {
 
   /** accel_execute_gcm (cpu backend): computes on this thread; segments may be on the heap. */
   public int executeGcm(
-      long session, int op, MemorySegment iv, int ivLen, MemorySegment aad, long aadLen,
-      MemorySegment src, long len, MemorySegment dst, MemorySegment tag, int tagLen) {
-    return Shim.executeGcm(q(), session, op, iv, ivLen, aad, aadLen, src, len, dst, tag, tagLen);
+      long session, int op, MemorySegment iv, long ivOff, int ivLen, MemorySegment aad, long aadOff,
+      long aadLen, MemorySegment src, long srcOff, long len, MemorySegment dst, long dstOff,
+      MemorySegment tag, long tagOff, int tagLen) {
+    return Shim.executeGcm(
+        q(), session, op, iv, ivOff, ivLen, aad, aadOff, aadLen, src, srcOff, len, dst, dstOff, tag,
+        tagOff, tagLen);
   }
 
   /** accel_execute_digest (cpu backend): computes on this thread; segments may be on the heap. */
-  public int executeDigest(int op, MemorySegment src, long len, MemorySegment dst, int dstLen) {
-    return Shim.executeDigest(q(), op, src, len, dst, dstLen);
+  public int executeDigest(
+      int op, MemorySegment src, long srcOff, long len, MemorySegment dst, long dstOff, int dstLen) {
+    return Shim.executeDigest(q(), op, src, srcOff, len, dst, dstOff, dstLen);
   }
 
   /** accel_reap; never blocks. */

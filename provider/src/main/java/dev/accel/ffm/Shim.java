@@ -301,8 +301,12 @@ public final class Shim {
     static final MethodHandle MH =
         bindOptional(
             "accel_execute_gcm",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG, C_INT, C_POINTER, C_INT, C_POINTER,
-                C_LONG_LONG, C_POINTER, C_LONG_LONG, C_POINTER, C_POINTER, C_INT),
+            FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG, C_INT,
+                C_POINTER, C_LONG_LONG, C_INT, // iv, iv_off, iv_len
+                C_POINTER, C_LONG_LONG, C_LONG_LONG, // aad, aad_off, aad_len
+                C_POINTER, C_LONG_LONG, C_LONG_LONG, // src, src_off, len
+                C_POINTER, C_LONG_LONG, // dst, dst_off
+                C_POINTER, C_LONG_LONG, C_INT), // tag, tag_off, tag_len
             CRITICAL_HEAP);
   }
 
@@ -310,7 +314,8 @@ public final class Shim {
     static final MethodHandle MH =
         bindOptional(
             "accel_execute_digest",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_LONG_LONG, C_POINTER, C_INT),
+            FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_LONG_LONG, C_LONG_LONG,
+                C_POINTER, C_LONG_LONG, C_INT),
             CRITICAL_HEAP);
   }
 
@@ -320,30 +325,34 @@ public final class Shim {
   }
 
   /**
-   * {@code int accel_execute_gcm(accel_queue *q, uint64_t session, uint32_t op, const uint8_t *iv,
-   * uint32_t iv_len, const uint8_t *aad, uint64_t aad_len, const uint8_t *src, uint64_t len,
-   * uint8_t *dst, uint8_t *tag, uint32_t tag_len)}: computes on this thread (cpu backend only);
-   * segments may be heap segments.
+   * {@code int accel_execute_gcm(accel_queue *q, uint64_t session, uint32_t op, iv, iv_off, iv_len,
+   * aad, aad_off, aad_len, src, src_off, len, dst, dst_off, tag, tag_off, tag_len)}: computes on
+   * this thread (cpu backend only). Each buffer is a whole (heap) segment plus a byte offset, so
+   * that a caller can keep one segment per array instead of allocating a slice per call.
    */
   public static int executeGcm(
-      MemorySegment queue, long session, int op, MemorySegment iv, int ivLen, MemorySegment aad,
-      long aadLen, MemorySegment src, long len, MemorySegment dst, MemorySegment tag, int tagLen) {
+      MemorySegment queue, long session, int op, MemorySegment iv, long ivOff, int ivLen,
+      MemorySegment aad, long aadOff, long aadLen, MemorySegment src, long srcOff, long len,
+      MemorySegment dst, long dstOff, MemorySegment tag, long tagOff, int tagLen) {
     try {
       return (int)
-          ExecuteGcm.MH.invokeExact(queue, session, op, iv, ivLen, aad, aadLen, src, len, dst, tag, tagLen);
+          ExecuteGcm.MH.invokeExact(
+              queue, session, op, iv, ivOff, ivLen, aad, aadOff, aadLen, src, srcOff, len, dst, dstOff,
+              tag, tagOff, tagLen);
     } catch (Throwable t) {
       throw rethrow(t);
     }
   }
 
   /**
-   * {@code int accel_execute_digest(accel_queue *q, uint32_t op, const uint8_t *src, uint64_t len,
-   * uint8_t *dst, uint32_t dst_len)}: computes on this thread (cpu backend only).
+   * {@code int accel_execute_digest(accel_queue *q, uint32_t op, src, src_off, len, dst, dst_off,
+   * dst_len)}: computes on this thread (cpu backend only); buffers as for {@link #executeGcm}.
    */
   public static int executeDigest(
-      MemorySegment queue, int op, MemorySegment src, long len, MemorySegment dst, int dstLen) {
+      MemorySegment queue, int op, MemorySegment src, long srcOff, long len, MemorySegment dst,
+      long dstOff, int dstLen) {
     try {
-      return (int) ExecuteDigest.MH.invokeExact(queue, op, src, len, dst, dstLen);
+      return (int) ExecuteDigest.MH.invokeExact(queue, op, src, srcOff, len, dst, dstOff, dstLen);
     } catch (Throwable t) {
       throw rethrow(t);
     }

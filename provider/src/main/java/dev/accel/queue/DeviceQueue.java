@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -222,10 +223,6 @@ public final class DeviceQueue implements AutoCloseable {
     }
   }
 
-  private static MemorySegment heap(byte[] a, int off, long len) {
-    return len == 0 ? MemorySegment.NULL : MemorySegment.ofArray(a).asSlice(off, len);
-  }
-
   /**
    * AES-GCM seal or open on the caller's thread ({@link #canExecuteInline()} only): {@code src}
    * to {@code dst} ({@code len} bytes each), the tag at {@code tag[tagOff..]} (written by seal,
@@ -240,6 +237,18 @@ public final class DeviceQueue implements AutoCloseable {
     if (session.state.queue != this) {
       throw new IllegalArgumentException("session belongs to another queue");
     }
+    // The shim gets array + offset: these checks are all that keeps C inside the arrays.
+    if (iv.length == 0 || iv.length > HeapSegments.IV_SCRATCH_BYTES) {
+      throw new IllegalArgumentException("GCM IV of " + iv.length + " bytes on the fast path");
+    }
+    if (aadLen > 0) {
+      Objects.checkFromIndexSize(aadOff, aadLen, aad.length);
+    }
+    if (len > 0) {
+      Objects.checkFromIndexSize(srcOff, len, src.length);
+      Objects.checkFromIndexSize(dstOff, len, dst.length);
+    }
+    Objects.checkFromIndexSize(tagOff, tagLen, tag.length);
     enterExecute();
     try {
       if (!session.retain()) {
@@ -247,11 +256,12 @@ public final class DeviceQueue implements AutoCloseable {
       }
       int st;
       try {
+        HeapSegments hs = HeapSegments.current();
         st =
             handle.executeGcm(
-                session.id(), op, MemorySegment.ofArray(iv), iv.length, heap(aad, aadOff, aadLen),
-                aadLen, heap(src, srcOff, len), len, heap(dst, dstOff, len),
-                MemorySegment.ofArray(tag).asSlice(tagOff, tagLen), tagLen);
+                session.id(), op, hs.iv(iv), 0, iv.length, aadLen == 0 ? MemorySegment.NULL : hs.of(aad),
+                aadOff, aadLen, len == 0 ? MemorySegment.NULL : hs.of(src), srcOff, len,
+                len == 0 ? MemorySegment.NULL : hs.of(dst), dstOff, hs.of(tag), tagOff, tagLen);
       } finally {
         session.state.release();
       }
@@ -268,11 +278,16 @@ public final class DeviceQueue implements AutoCloseable {
   /** A digest on the caller's thread ({@link #canExecuteInline()} only). */
   public void executeDigest(int op, byte[] in, int off, int len, byte[] out, int outOff, int outLen)
       throws DeviceException {
+    if (len > 0) {
+      Objects.checkFromIndexSize(off, len, in.length);
+    }
+    Objects.checkFromIndexSize(outOff, outLen, out.length);
     enterExecute();
     try {
+      HeapSegments hs = HeapSegments.current();
       int st =
           handle.executeDigest(
-              op, heap(in, off, len), len, MemorySegment.ofArray(out).asSlice(outOff, outLen), outLen);
+              op, len == 0 ? MemorySegment.NULL : hs.of(in), off, len, hs.of(out), outOff, outLen);
       completed.increment(); // counted like a reaped completion
       if (st != NativeStatus.OK) {
         throw NativeStatus.toDeviceException(st, name + ": " + Opcode.name(op));
@@ -726,6 +741,11 @@ public final class DeviceQueue implements AutoCloseable {
 
   /** The session of {@code key} on this queue, created on first use and cached on the key. */
   public Session aesSession(AesKeyMaterial key) throws DeviceException {
+    Session hit = key.cached(this); // per-record fast path: TLS re-inits with the same key
+    if (hit != null) {
+      checkAlive();
+      return hit;
+    }
     return cachedSession(() -> key.derived(this, k -> createAesSession(k)));
   }
 

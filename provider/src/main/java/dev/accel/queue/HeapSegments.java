@@ -1,0 +1,65 @@
+package dev.accel.queue;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Per-thread cache of whole-array heap segments for the cpu engine's critical downcalls ({@code
+ * accel_execute_gcm}/{@code _digest} take each buffer as array + offset).
+ *
+ * <p>Why: a heap {@link MemorySegment} is a ~40-byte object, and a slice is another; the JIT does
+ * not scalar-replace them across the downcall chain, so building four slices per request cost
+ * ~150-450 bytes of garbage per AES-GCM seal or SHA-256 (the hot-path budget is the output plus
+ * 64 bytes). Callers reuse their arrays (a cipher's AAD buffer, a digest's message buffer, a TLS
+ * record buffer), so a tiny identity cache per thread hits almost always.
+ *
+ * <p>Bounded retention: only arrays up to {@link #CACHEABLE_MAX_BYTES} are remembered (four per
+ * thread), so a thread pins at most 256 KiB of caller arrays until it next misses; larger arrays
+ * get a fresh segment (negligible next to the work on them). IVs are copied into a per-thread
+ * scratch array instead: every encryption has a fresh IV array.
+ */
+final class HeapSegments {
+  static final int CACHEABLE_MAX_BYTES = 64 * 1024;
+  private static final int WAYS = 4;
+  /** GCM IV limit of the cpu engine (libcrypto 3's GCM_IV_MAX_SIZE). */
+  static final int IV_SCRATCH_BYTES = 128;
+
+  private static final ThreadLocal<HeapSegments> LOCAL = ThreadLocal.withInitial(HeapSegments::new);
+
+  private final byte[][] arrays = new byte[WAYS][];
+  private final MemorySegment[] segments = new MemorySegment[WAYS];
+  private int victim;
+  final byte[] ivScratch = new byte[IV_SCRATCH_BYTES];
+  final MemorySegment ivSegment = MemorySegment.ofArray(ivScratch);
+
+  private HeapSegments() {}
+
+  static HeapSegments current() {
+    return LOCAL.get();
+  }
+
+  /** The whole-array segment of {@code a} ({@link MemorySegment#NULL} for null). */
+  MemorySegment of(byte[] a) {
+    if (a == null) {
+      return MemorySegment.NULL;
+    }
+    for (int i = 0; i < WAYS; i++) {
+      if (arrays[i] == a) {
+        return segments[i];
+      }
+    }
+    MemorySegment s = MemorySegment.ofArray(a);
+    if (a.length <= CACHEABLE_MAX_BYTES) {
+      int v = victim;
+      arrays[v] = a;
+      segments[v] = s;
+      victim = (v + 1) & (WAYS - 1);
+    }
+    return s;
+  }
+
+  /** Copies {@code iv} into this thread's IV scratch array and returns its segment. */
+  MemorySegment iv(byte[] iv) {
+    System.arraycopy(iv, 0, ivScratch, 0, iv.length);
+    return ivSegment;
+  }
+}
