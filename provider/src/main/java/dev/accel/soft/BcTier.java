@@ -29,9 +29,16 @@ import org.bouncycastle.util.Memoable;
  * The default software tier: Bouncy Castle's lightweight API. This is the only class in Accel that
  * imports {@code org.bouncycastle}.
  *
- * <p>AES-GCM runs through a fresh {@link GCMBlockCipher} per request (BC's own nonce-reuse guard
- * works per instance; Accel's SPI enforces the JCA rule). Decryption writes into a private buffer
- * and copies to the caller only after BC verified the tag. RSA private-key operations blind the
+ * <p>AES-GCM runs through one {@link GCMBlockCipher} per thread, re-initialised per request: BC's
+ * GCM multiplier precomputes a 4 KiB table from H = AES_K(0^128) and skips that work when the key
+ * did not change, which is what BC's own JCE {@code Cipher} gets across {@code init} calls; a
+ * fresh instance per request recomputed it every time (5x slower than BC at 16 bytes). BC's
+ * nonce-reuse guard works per instance and is not Accel's rule (the SPI enforces the JCA rule), so
+ * a request it refuses runs on a fresh instance. The thread's instance holds the last key's
+ * schedule until its next request, as BC's own {@code Cipher} does until it is dropped.
+ * Decryption writes into a per-thread scratch buffer and copies to the caller only after BC
+ * verified the tag; encryption writes straight into the caller's buffer unless it aliases the
+ * input. RSA private-key operations blind the
  * input explicitly ({@link RsaMath}) around {@link RSAEngine}, which uses CRT for two-prime CRT
  * keys and the private exponent otherwise.
  */
@@ -42,11 +49,47 @@ public final class BcTier implements SoftwareTier {
     return "bc";
   }
 
+  /** This thread's GCM instance and scratch buffer (see the class comment). */
+  private static final class GcmSlot {
+    GCMModeCipher cipher;
+    byte[] scratch = new byte[1024];
+  }
+
+  private static final ThreadLocal<GcmSlot> GCM = ThreadLocal.withInitial(GcmSlot::new);
+
+  /** Scratch arrays up to this size stay with the thread; larger ones are per request. */
+  private static final int SCRATCH_KEEP_BYTES = 64 * 1024;
+
+  private static byte[] scratch(int n) {
+    if (n > SCRATCH_KEEP_BYTES) {
+      return new byte[n];
+    }
+    GcmSlot slot = GCM.get();
+    if (slot.scratch.length < n) {
+      slot.scratch = new byte[Math.max(n, slot.scratch.length * 2)];
+    }
+    return slot.scratch;
+  }
+
   private static GCMModeCipher gcm(
       boolean encrypt, AesKeyMaterial key, byte[] iv, int tagLenBytes, byte[] aad, int aadOff, int aadLen) {
-    GCMModeCipher c = GCMBlockCipher.newInstance(AESEngine.newInstance());
+    GcmSlot slot = GCM.get();
     // KeyParameter copies the key; it is garbage after this call (BC offers no wipe).
-    c.init(encrypt, new AEADParameters(new KeyParameter(key.rawKey()), tagLenBytes * 8, iv));
+    AEADParameters params = new AEADParameters(new KeyParameter(key.rawKey()), tagLenBytes * 8, iv);
+    GCMModeCipher c = slot.cipher;
+    if (c == null) {
+      c = GCMBlockCipher.newInstance(AESEngine.newInstance());
+      slot.cipher = c;
+    }
+    try {
+      c.init(encrypt, params);
+    } catch (IllegalArgumentException nonceReuse) {
+      // BC's per-instance guard ("cannot reuse nonce for GCM encryption"), or a bad parameter,
+      // which a fresh instance rejects again with the same exception.
+      c = GCMBlockCipher.newInstance(AESEngine.newInstance());
+      slot.cipher = c;
+      c.init(encrypt, params);
+    }
     if (aadLen > 0) {
       c.processAADBytes(aad, aadOff, aadLen);
     }
@@ -67,17 +110,24 @@ public final class BcTier implements SoftwareTier {
       byte[] out,
       int outOff) {
     GCMModeCipher c = gcm(true, key, iv, tagLenBytes, aad, aadOff, aadLen);
-    // A private buffer makes in-place and overlapping output safe.
-    byte[] tmp = new byte[inLen + tagLenBytes];
     try {
-      int n = c.processBytes(in, inOff, inLen, tmp, 0);
-      n += c.doFinal(tmp, n);
-      System.arraycopy(tmp, 0, out, outOff, n);
-      return n;
+      if (in != out) {
+        int n = c.processBytes(in, inOff, inLen, out, outOff);
+        return n + c.doFinal(out, outOff + n);
+      }
+      // The same array: a scratch buffer makes in-place and overlapping output safe.
+      int total = inLen + tagLenBytes;
+      byte[] tmp = scratch(total);
+      try {
+        int n = c.processBytes(in, inOff, inLen, tmp, 0);
+        n += c.doFinal(tmp, n);
+        System.arraycopy(tmp, 0, out, outOff, n);
+        return n;
+      } finally {
+        Arrays.fill(tmp, 0, total, (byte) 0);
+      }
     } catch (InvalidCipherTextException e) {
       throw new IllegalStateException("GCM encryption failed", e); // not reachable when encrypting
-    } finally {
-      Arrays.fill(tmp, (byte) 0);
     }
   }
 
@@ -96,7 +146,7 @@ public final class BcTier implements SoftwareTier {
       int outOff)
       throws AEADBadTagException {
     GCMModeCipher c = gcm(false, key, iv, tagLenBytes, aad, aadOff, aadLen);
-    byte[] tmp = new byte[inLen]; // BC may stage up to a block more than the plaintext
+    byte[] tmp = scratch(inLen); // BC may stage up to a block more than the plaintext
     try {
       int n = c.processBytes(in, inOff, inLen, tmp, 0);
       n += c.doFinal(tmp, n); // verifies the tag in constant time
@@ -105,7 +155,7 @@ public final class BcTier implements SoftwareTier {
     } catch (InvalidCipherTextException e) {
       throw new AEADBadTagException("Tag mismatch");
     } finally {
-      Arrays.fill(tmp, (byte) 0);
+      Arrays.fill(tmp, 0, inLen, (byte) 0);
     }
   }
 
