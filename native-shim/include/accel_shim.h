@@ -362,6 +362,25 @@ ACCEL_API int accel_execute_digest(accel_queue *q, uint32_t op,
 				   const uint8_t *src, uint64_t src_off, uint64_t len,
 				   uint8_t *dst, uint64_t dst_off, uint32_t dst_len);
 
+/*
+ * Batch digest, cpu backend (added after ABI 1; additive): n messages
+ * (0 <= n <= ACCEL_DIGEST_BATCH_MAX) concatenated from data + data_off,
+ * message i being lens[i] bytes long (the n native-endian uint32 at byte
+ * offset lens_off from lens, e.g. a Java int[]; any alignment) and starting
+ * where message i-1 ends; each lens[i] <= caps.digest_data_max. The n
+ * digests of op (ACCEL_OP_SHA224.._SHA512) are written back to back from
+ * out + out_off; out_len >= n * the digest length. out must not overlap the
+ * messages. data may be NULL when every length is 0. Everything is checked
+ * before any message is hashed (EINVAL; nothing written). The buffers are
+ * touched only during the call, on the caller's thread. ENOTSUP on backends
+ * other than cpu, ENODEV/EINVAL for the queue as for accel_execute.
+ */
+#define ACCEL_DIGEST_BATCH_MAX 4096u
+ACCEL_API int accel_execute_digest_batch(accel_queue *q, uint32_t op,
+					 const uint8_t *data, uint64_t data_off,
+					 const uint32_t *lens, uint64_t lens_off, uint32_t n,
+					 uint8_t *out, uint64_t out_off, uint64_t out_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "sha_mb.h"
 
 /*
  * Fork detection. A forked child has no queue mappings on UACCE (they are
@@ -1057,4 +1058,62 @@ ACCEL_API int accel_emu_inject(accel_dev *dev, uint32_t fault, uint64_t count, u
 	if (dev->backend != ACCEL_BACKEND_EMU)
 		return ACCEL_ENOTSUP;
 	return shim_emu_inject(dev, fault, count, param);
+}
+
+/* ---- batch digest (cpu backend) ---- */
+
+/*
+ * n messages in one call: validates the whole batch before hashing any of
+ * it, then hashes on the caller's thread (sha_mb.c: 16/8-lane AVX-512, or
+ * libcrypto per message). Counted in accel_health as n requests, like n
+ * accel_execute calls (1 when n itself is invalid).
+ */
+ACCEL_API int accel_execute_digest_batch(accel_queue *q, uint32_t op,
+					 const uint8_t *data, uint64_t data_off,
+					 const uint32_t *lens, uint64_t lens_off, uint32_t n,
+					 uint8_t *out, uint64_t out_off, uint64_t out_len)
+{
+	/* NULL + offset stays NULL (an all-empty batch may pass no data array) */
+	const uint8_t *src = data ? data + data_off : NULL;
+	const uint8_t *lp = lens ? (const uint8_t *)lens + lens_off : NULL;
+	uint8_t *dst = out ? out + out_off : NULL;
+	struct accel_dev *dev;
+	uint64_t total = 0;
+	uint32_t dlen, counted = n && n <= ACCEL_DIGEST_BATCH_MAX ? n : 1;
+	int ret;
+
+	ret = queue_check(q, true);
+	if (ret)
+		return ret;
+	dev = q->dev;
+	if (dev->backend != ACCEL_BACKEND_CPU)
+		return ACCEL_ENOTSUP;
+	dlen = shim_digest_len(op);
+	if (!dlen || n > ACCEL_DIGEST_BATCH_MAX) {
+		ret = ACCEL_EINVAL;
+	} else if (!(dev->caps.ops_mask & ACCEL_OP_BIT(op))) {
+		ret = ACCEL_ENOTSUP;
+	} else if (n && (!lp || !dst || out_len < (uint64_t)n * dlen)) {
+		ret = ACCEL_EINVAL;
+	} else {
+		for (uint32_t i = 0; i < n && !ret; i++) {
+			uint32_t len;
+
+			memcpy(&len, lp + (size_t)i * 4, 4);	/* an int[] at any byte offset */
+			if (len > dev->caps.digest_data_max)
+				ret = ACCEL_EINVAL;
+			total += len;
+		}
+		if (!ret && total && !src)
+			ret = ACCEL_EINVAL;
+	}
+	if (!ret && n)
+		ret = shim_sha_mb(op, src, lp, n, dst);
+	if (!n && !ret)
+		return ACCEL_OK;	/* nothing asked, nothing counted */
+	atomic_fetch_add_explicit(&dev->submitted, counted, memory_order_relaxed);
+	atomic_fetch_add_explicit(&dev->completed, counted, memory_order_relaxed);
+	if (ret)
+		atomic_fetch_add_explicit(&dev->errors, counted, memory_order_relaxed);
+	return ret;
 }

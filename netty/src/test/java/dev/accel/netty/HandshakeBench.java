@@ -142,6 +142,33 @@ public final class HandshakeBench {
    */
   private static final java.util.logging.Logger BC_JSSE_LOG = java.util.logging.Logger.getLogger("org.bouncycastle.jsse");
 
+  /** Signing latency (request to result) of an async key method, for Little's law. */
+  static final class Timed implements io.netty.handler.ssl.OpenSslAsyncPrivateKeyMethod {
+    static final java.util.concurrent.atomic.LongAdder NANOS = new java.util.concurrent.atomic.LongAdder();
+    static final java.util.concurrent.atomic.LongAdder COUNT = new java.util.concurrent.atomic.LongAdder();
+    private final io.netty.handler.ssl.OpenSslAsyncPrivateKeyMethod delegate;
+
+    Timed(io.netty.handler.ssl.OpenSslAsyncPrivateKeyMethod delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public io.netty.util.concurrent.Future<byte[]> sign(javax.net.ssl.SSLEngine e, int alg, byte[] in) {
+      long t0 = System.nanoTime();
+      io.netty.util.concurrent.Future<byte[]> f = delegate.sign(e, alg, in);
+      f.addListener(x -> {
+        NANOS.add(System.nanoTime() - t0);
+        COUNT.increment();
+      });
+      return f;
+    }
+
+    @Override
+    public io.netty.util.concurrent.Future<byte[]> decrypt(javax.net.ssl.SSLEngine e, byte[] in) {
+      return delegate.decrypt(e, in);
+    }
+  }
+
   /** One mode's measured run. */
   record Result(
       String mode,
@@ -223,7 +250,7 @@ public final class HandshakeBench {
       String mode, TestPki pki, AccelProvider accel, PrivateKey handle, NativeDevice device, int handshakes,
       int concurrency) throws Exception {
     AccelAsyncPrivateKeyMethod method = null;
-    Function<io.netty.channel.Channel, io.netty.handler.ssl.SslHandler> handler;
+    Function<io.netty.channel.Channel, io.netty.channel.ChannelHandler> handler;
     switch (mode) {
       case "jsse" -> {
         SslContext c =
@@ -253,6 +280,15 @@ public final class HandshakeBench {
                 .build();
         handler = ch -> c.newHandler(ch.alloc());
       }
+      case "record-handler" -> {
+        // BC's TLS 1.3 handshake (CertificateVerify signed on Accel with the device-resident
+        // handle), then Accel's record handler; records are not exercised by a handshake-only run.
+        dev.accel.netty.records.RecordBatcher batcher =
+            new dev.accel.netty.records.RecordBatcher(TestCrypto.of(accel));
+        org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto crypto =
+            new AccelBcTls.CryptoProvider(accel, true).create(new java.security.SecureRandom());
+        handler = ch -> new dev.accel.netty.records.BcTls13Handshaker(batcher, crypto, pki.chain(), handle);
+      }
       case "boringssl" -> {
         SslContext c =
             SslContextBuilder.forServer(pki.key(), pki.chain()).sslProvider(SslProvider.OPENSSL).build();
@@ -260,7 +296,12 @@ public final class HandshakeBench {
       }
       case "boringssl-accel" -> {
         method = new AccelAsyncPrivateKeyMethod(TestCrypto.of(accel), handle, 64, IN_FLIGHT, COALESCE);
-        SslContext c = AccelSsl.serverContextBuilder(method, pki.chain()).build();
+        SslContext c =
+            SslContextBuilder.forServer(
+                    io.netty.handler.ssl.OpenSslX509KeyManagerFactory.newKeyless(pki.chain()))
+                .sslProvider(SslProvider.OPENSSL)
+                .option(io.netty.handler.ssl.OpenSslContextOption.ASYNC_PRIVATE_KEY_METHOD, new Timed(method))
+                .build();
         handler = ch -> c.newHandler(ch.alloc());
       }
       default -> throw new IllegalArgumentException("unknown mode " + mode);
@@ -274,7 +315,7 @@ public final class HandshakeBench {
   }
 
   private static Result measure(
-      String mode, TlsHarness h, Function<io.netty.channel.Channel, io.netty.handler.ssl.SslHandler> handler,
+      String mode, TlsHarness h, Function<io.netty.channel.Channel, io.netty.channel.ChannelHandler> handler,
       SslContext client, AccelAsyncPrivateKeyMethod method, AccelProvider accel, NativeDevice device,
       int handshakes, int concurrency) throws Exception {
     h.start(handler);
@@ -284,6 +325,8 @@ public final class HandshakeBench {
     AccelAsyncPrivateKeyMethod.BatchStats m0 = method == null ? null : method.stats();
     Log2Histogram.Snapshot d0 = device.batchSizes().snapshot();
     Map<String, Long> namesBefore = Boolean.getBoolean("bench.threads") ? byName() : null;
+    Timed.NANOS.reset();
+    Timed.COUNT.reset();
     CpuSample before = cpu();
     long t0 = System.nanoTime();
     drive(h, client, handshakes, concurrency);
@@ -307,6 +350,14 @@ public final class HandshakeBench {
         "%-16s %7.0f %11.3f %13.3f %11.3f %12.3f %10d  %s%n",
         mode, r.handshakesPerSecond(), r.hostMs(), r.engineMs(), r.jvmMs(), r.clientMs(), devSigns,
         batches(r));
+    System.out.printf(
+        Locale.ROOT,
+        "    handshake (connect to close) mean %.1f ms%s; load average (1 min, whole machine) %s%n",
+        concurrency * 1000.0 / r.handshakesPerSecond(),
+        Timed.COUNT.sum() == 0
+            ? ""
+            : String.format(Locale.ROOT, ", async signing mean %.2f ms", Timed.NANOS.sum() / 1e6 / Timed.COUNT.sum()),
+        Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     if (namesBefore != null) {
       Map<String, Long> after = byName();
       after.forEach(

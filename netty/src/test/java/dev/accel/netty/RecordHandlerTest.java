@@ -116,6 +116,37 @@ class RecordHandlerTest {
   }
 
   @Test
+  void theHandshakeCanBeSignedOnAccelWithTheDeviceResidentKey() throws Exception {
+    TestPki pki = TestPki.rsa2048();
+    java.security.PrivateKey handle = dev.accel.rsa.AccelKeys.deviceResident(pki.key());
+    org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto crypto =
+        new AccelBcTls.CryptoProvider(accel, true).create(new java.security.SecureRandom());
+    byte[] data = new byte[64 * 1024];
+    new Random(5).nextBytes(data);
+    accel.resetStats();
+    try (TlsHarness h = new TlsHarness(1, 1)) {
+      h.start(
+          ch -> {
+            BcTls13Handshaker hs = new BcTls13Handshaker(batcher, crypto, pki.chain(), handle);
+            handshakers.add(hs);
+            return hs;
+          });
+      for (String client : new String[] {"boringssl", "jdk"}) {
+        TlsHarness.Echo echo = new TlsHarness.Echo(data, 16 * 1024, i -> {});
+        Channel ch = h.connect(TestSupport.client(client, "TLSv1.3"), echo);
+        records();
+        echo.begin(ch);
+        assertArrayEquals(data, echo.result.get(TlsHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        ch.close().sync();
+      }
+      assertTrue(h.serverErrors.isEmpty(), () -> "server errors: " + h.serverErrors);
+    }
+    RouteStats s = accel.stats();
+    assertEquals(2, s.ops(TestSupport.RSA_PRIVATE, TestSupport.DEVICE), s::render);
+    assertEquals(0, s.ops(TestSupport.RSA_PRIVATE, TestSupport.SOFTWARE), s::render);
+  }
+
+  @Test
   void recordsOfManyChannelsShareDeviceBatches() throws Exception {
     int channels = 6;
     byte[] data = new byte[256 * 1024];

@@ -50,13 +50,22 @@ public final class BcTls13Handshaker extends ByteToMessageDecoder {
 
   /**
    * @param chain server certificate first (RSA)
-   * @param key its private key; the handshake signature is made through JCA
-   *     ("SHA256WITHRSAANDMGF1", which BC or Accel must provide)
+   * @param key its private key; the handshake signature is made through JCA with BC's default
+   *     crypto ("SHA256WITHRSAANDMGF1", which only the BC provider registers)
    */
   public BcTls13Handshaker(RecordBatcher batcher, X509Certificate[] chain, PrivateKey key) {
+    this(batcher, new JcaTlsCryptoProvider().create(new SecureRandom(), new SecureRandom()), chain, key);
+  }
+
+  /**
+   * With the handshake crypto given: {@code new AccelBcTls.CryptoProvider(accel, true).create(new
+   * SecureRandom())} signs the CertificateVerify on Accel, so {@code key} may be Accel's
+   * device-resident handle. BC's handshake is synchronous: the signature runs on the event loop.
+   */
+  public BcTls13Handshaker(
+      RecordBatcher batcher, JcaTlsCrypto crypto, X509Certificate[] chain, PrivateKey key) {
     this.batcher = Objects.requireNonNull(batcher, "batcher");
-    JcaTlsCrypto crypto = new JcaTlsCryptoProvider().create(new SecureRandom(), new SecureRandom());
-    this.server = new Server(crypto, chain, key);
+    this.server = new Server(Objects.requireNonNull(crypto, "crypto"), chain, key);
   }
 
   /** Completes with the record handler once the handshake is done; fails with its error. */

@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * sha_mb.c - multi-buffer SHA-2 for accel_execute_digest_batch.
+ *
+ * Why: a 64-byte message costs SHA-256 two compressions (FIPS 180-4 5.1.1
+ * padding adds a block), and one message at a time, even on SHA-NI, leaves
+ * most of the vector unit idle. Here every state word is one zmm holding the
+ * same word of 16 (SHA-256, 32-bit lanes) or 8 (SHA-512, 64-bit lanes)
+ * independent messages, so one pass of the round function advances 16 or 8
+ * messages by one block (the layout of Intel's multi-buffer SHA, "Fast
+ * multi-buffer hashing", Guilford et al. 2012).
+ *
+ * The driver keeps every lane busy: when a lane's message ends, its digest
+ * is written and the next message of the batch starts in that lane (state
+ * reset to the IV), so messages of any mix of lengths share the passes.
+ * Each lane feeds its whole blocks straight from the caller's buffer and
+ * its last one or two blocks (the remainder, 0x80, zeros, the bit length;
+ * FIPS 180-4 5.1) from a per-lane tail buffer, so no read ever leaves the
+ * message. Idle lanes hash a zero block and their state is not updated
+ * (masked add). SHA-224/384 are SHA-256/512 with their IVs (FIPS 180-4
+ * 5.3.2, 5.3.4) and truncated output.
+ *
+ * No secret-dependent branches or addresses beyond what the message lengths
+ * (public) decide; the inputs are digests' messages, not keys.
+ *
+ * CPUs without AVX-512F/BW/VL, and aarch64: libcrypto per message
+ * (shim_digest, SHA-NI / ARMv8 SHA where present).
+ */
+#define _GNU_SOURCE
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "sha_mb.h"
+
+static uint32_t len_at(const uint8_t *lens, uint32_t i)
+{
+	uint32_t v;
+
+	memcpy(&v, lens + (size_t)i * 4, 4);	/* a Java int[] at any byte offset */
+	return v;
+}
+
+/* ---- portable path: libcrypto, one message at a time ---- */
+static int mb_libcrypto(uint32_t op, const uint8_t *data, const uint8_t *lens, uint32_t n,
+			uint8_t *out)
+{
+	uint32_t dlen = shim_digest_len(op), got;
+	uint64_t off = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t len = len_at(lens, i);
+		int ret = shim_digest(op, len ? data + off : NULL, len, out + (size_t)i * dlen, &got);
+
+		if (ret)
+			return ret;
+		off += len;
+	}
+	return ACCEL_OK;
+}
+
+#if defined(__x86_64__)
+/* ---- constants, FIPS 180-4 4.2.2, 4.2.3, 5.3.2 - 5.3.5 ---- */
+static const uint32_t K256[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+	0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+	0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+	0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+	0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+	0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+	0xc67178f2,
+};
+
+static const uint64_t K512[80] = {
+	0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc,
+	0x3956c25bf348b538, 0x59f111f1b605d019, 0x923f82a4af194f9b, 0xab1c5ed5da6d8118,
+	0xd807aa98a3030242, 0x12835b0145706fbe, 0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2,
+	0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235, 0xc19bf174cf692694,
+	0xe49b69c19ef14ad2, 0xefbe4786384f25e3, 0x0fc19dc68b8cd5b5, 0x240ca1cc77ac9c65,
+	0x2de92c6f592b0275, 0x4a7484aa6ea6e483, 0x5cb0a9dcbd41fbd4, 0x76f988da831153b5,
+	0x983e5152ee66dfab, 0xa831c66d2db43210, 0xb00327c898fb213f, 0xbf597fc7beef0ee4,
+	0xc6e00bf33da88fc2, 0xd5a79147930aa725, 0x06ca6351e003826f, 0x142929670a0e6e70,
+	0x27b70a8546d22ffc, 0x2e1b21385c26c926, 0x4d2c6dfc5ac42aed, 0x53380d139d95b3df,
+	0x650a73548baf63de, 0x766a0abb3c77b2a8, 0x81c2c92e47edaee6, 0x92722c851482353b,
+	0xa2bfe8a14cf10364, 0xa81a664bbc423001, 0xc24b8b70d0f89791, 0xc76c51a30654be30,
+	0xd192e819d6ef5218, 0xd69906245565a910, 0xf40e35855771202a, 0x106aa07032bbd1b8,
+	0x19a4c116b8d2d0c8, 0x1e376c085141ab53, 0x2748774cdf8eeb99, 0x34b0bcb5e19b48a8,
+	0x391c0cb3c5c95a63, 0x4ed8aa4ae3418acb, 0x5b9cca4f7763e373, 0x682e6ff3d6b2b8a3,
+	0x748f82ee5defb2fc, 0x78a5636f43172f60, 0x84c87814a1f0ab72, 0x8cc702081a6439ec,
+	0x90befffa23631e28, 0xa4506cebde82bde9, 0xbef9a3f7b2c67915, 0xc67178f2e372532b,
+	0xca273eceea26619c, 0xd186b8c721c0c207, 0xeada7dd6cde0eb1e, 0xf57d4f7fee6ed178,
+	0x06f067aa72176fba, 0x0a637dc5a2c898a6, 0x113f9804bef90dae, 0x1b710b35131c471b,
+	0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc, 0x431d67c49c100d4c,
+	0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
+};
+
+static const uint32_t IV224[8] = { 0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939,
+				   0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4 };
+static const uint32_t IV256[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+				   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+static const uint64_t IV384[8] = { 0xcbbb9d5dc1059ed8, 0x629a292a367cd507, 0x9159015a3070dd17,
+				   0x152fecd8f70e5939, 0x67332667ffc00b31, 0x8eb44a8768581511,
+				   0xdb0c2e0d64f98fa7, 0x47b5481dbefa4fa4 };
+static const uint64_t IV512[8] = { 0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b,
+				   0xa54ff53a5f1d36f1, 0x510e527fade682d1, 0x9b05688c2b3e6c1f,
+				   0x1f83d9abfb41bd6b, 0x5be0cd19137e2179 };
+
+#define MB_TARGET __attribute__((target("avx512f,avx512bw,avx512vl")))
+
+/* CPUID.(7,0):EBX AVX512F[16], AVX512BW[30], AVX512VL[31]; XCR0 opmask/ZMM state (SDM 15.2). */
+static bool avx512_usable(void)
+{
+	unsigned a, b, c, d;
+	uint32_t xcr0_lo, xcr0_hi;
+
+	/* CPUID.1:ECX.OSXSAVE[27]: XGETBV is available. */
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27)))
+		return false;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return false;
+	if ((b & 0xC0010000u) != 0xC0010000u)
+		return false;
+	/* XCR0: SSE[1], AVX[2], opmask[5], ZMM_Hi256[6], Hi16_ZMM[7] enabled by the OS. */
+	__asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+	(void)xcr0_hi;
+	return (xcr0_lo & 0xE6u) == 0xE6u;
+}
+
+/* A lane's message: whole blocks from the caller's buffer, then the padded tail. */
+struct mb_lane {
+	const uint8_t *p;	/* next whole block of the message */
+	uint64_t whole;		/* whole blocks left */
+	uint32_t tail_blocks;	/* padded tail blocks: 1 or 2 */
+	uint32_t tail_next;	/* next tail block */
+	uint32_t msg;		/* message index */
+	_Alignas(64) uint8_t tail[256];	/* two SHA-512 blocks */
+};
+
+/*
+ * Starts message `msg` (len bytes at p) in a lane: the remainder after the
+ * whole blocks, 0x80, zeros and the big-endian bit length in the last
+ * len_bytes (8 for SHA-256, 16 for SHA-512) of one or two blocks
+ * (FIPS 180-4 5.1.1, 5.1.2).
+ */
+static void lane_start(struct mb_lane *l, uint32_t msg, const uint8_t *p, uint32_t len,
+		       uint32_t block, uint32_t len_bytes)
+{
+	uint32_t rem = len % block, end;
+	uint64_t bits = (uint64_t)len * 8;
+
+	l->msg = msg;
+	l->whole = len / block;
+	l->p = p;
+	l->tail_next = 0;
+	l->tail_blocks = rem + 1 + len_bytes <= block ? 1 : 2;
+	end = l->tail_blocks * block;
+	if (rem)
+		memcpy(l->tail, p + (size_t)l->whole * block, rem);
+	l->tail[rem] = 0x80;
+	memset(l->tail + rem + 1, 0, end - rem - 1 - 8);
+	for (int i = 0; i < 8; i++)
+		l->tail[end - 1 - i] = (uint8_t)(bits >> (8 * i));
+}
+
+static const uint8_t *lane_block(const struct mb_lane *l, uint32_t block)
+{
+	return l->whole ? l->p : l->tail + (size_t)l->tail_next * block;
+}
+
+/* Advances past the block just hashed; true when the message is done. */
+static bool lane_advance(struct mb_lane *l, uint32_t block)
+{
+	if (l->whole) {
+		l->whole--;
+		l->p += block;
+		return false;
+	}
+	return ++l->tail_next == l->tail_blocks;
+}
+
+static _Alignas(64) const uint8_t zero_block[128];
+
+/* ---- SHA-256, 16 lanes: FIPS 180-4 6.2.2 ---- */
+#define R32(x, n) _mm512_ror_epi32(x, n)
+#define XOR3(x, y, z) _mm512_ternarylogic_epi32(x, y, z, 0x96)
+#define CH(e, f, g) _mm512_ternarylogic_epi32(e, f, g, 0xCA)	/* e ? f : g */
+#define MAJ(a, b, c) _mm512_ternarylogic_epi32(a, b, c, 0xE8)
+#define BSIG0_256(x) XOR3(R32(x, 2), R32(x, 13), R32(x, 22))
+#define BSIG1_256(x) XOR3(R32(x, 6), R32(x, 11), R32(x, 25))
+#define SSIG0_256(x) XOR3(R32(x, 7), R32(x, 18), _mm512_srli_epi32(x, 3))
+#define SSIG1_256(x) XOR3(R32(x, 17), R32(x, 19), _mm512_srli_epi32(x, 10))
+
+#define RND256(a, b, c, d, e, f, g, h, kw)                                                        \
+	do {                                                                                      \
+		__m512i t1_ = _mm512_add_epi32(_mm512_add_epi32(h, kw),                           \
+					       _mm512_add_epi32(BSIG1_256(e), CH(e, f, g)));      \
+		d = _mm512_add_epi32(d, t1_);                                                     \
+		h = _mm512_add_epi32(t1_, _mm512_add_epi32(BSIG0_256(a), MAJ(a, b, c)));          \
+	} while (0)
+
+/*
+ * 4x4 transposes of 128-bit chunks: from A, B, C, D (chunk k of each holds
+ * one element of four lanes) to o0..o3 with o_k = [A_k, B_k, C_k, D_k].
+ */
+MB_TARGET static inline void chunk_transpose(__m512i A, __m512i B, __m512i C, __m512i D,
+					     __m512i *o0, __m512i *o1, __m512i *o2, __m512i *o3)
+{
+	__m512i v0 = _mm512_shuffle_i64x2(A, B, 0x88), v1 = _mm512_shuffle_i64x2(A, B, 0xDD);
+	__m512i v2 = _mm512_shuffle_i64x2(C, D, 0x88), v3 = _mm512_shuffle_i64x2(C, D, 0xDD);
+
+	*o0 = _mm512_shuffle_i64x2(v0, v2, 0x88);
+	*o2 = _mm512_shuffle_i64x2(v0, v2, 0xDD);
+	*o1 = _mm512_shuffle_i64x2(v1, v3, 0x88);
+	*o3 = _mm512_shuffle_i64x2(v1, v3, 0xDD);
+}
+
+/* w[t] = big-endian word t of the 16 lanes' blocks (a 16x16 transpose of 32-bit words). */
+MB_TARGET static inline void load16x16(const uint8_t *const p[16], __m512i w[16])
+{
+	const __m512i bswap = _mm512_broadcast_i32x4(
+		_mm_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12));
+	__m512i r[16], t[16], u[16];
+
+	for (int i = 0; i < 16; i++)
+		r[i] = _mm512_shuffle_epi8(_mm512_loadu_si512(p[i]), bswap);
+	for (int i = 0; i < 16; i += 2) {
+		t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
+		t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
+	}
+	/* u[4g + j]: element 4k + j of rows 4g..4g+3 in chunk k */
+	for (int g = 0; g < 4; g++) {
+		u[4 * g + 0] = _mm512_unpacklo_epi64(t[4 * g], t[4 * g + 2]);
+		u[4 * g + 1] = _mm512_unpackhi_epi64(t[4 * g], t[4 * g + 2]);
+		u[4 * g + 2] = _mm512_unpacklo_epi64(t[4 * g + 1], t[4 * g + 3]);
+		u[4 * g + 3] = _mm512_unpackhi_epi64(t[4 * g + 1], t[4 * g + 3]);
+	}
+	for (int j = 0; j < 4; j++)
+		chunk_transpose(u[j], u[4 + j], u[8 + j], u[12 + j], &w[j], &w[4 + j], &w[8 + j],
+				&w[12 + j]);
+}
+
+/* One block for each of the 16 lanes; lanes outside `live` keep their state. */
+MB_TARGET static void compress256x16(uint32_t st[8][16], const uint8_t *const p[16], __mmask16 live)
+{
+	__m512i w[16], s[8], a, b, c, d, e, f, g, h;
+
+	load16x16(p, w);
+	for (int i = 0; i < 8; i++)
+		s[i] = _mm512_load_si512(st[i]);
+	a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5], g = s[6], h = s[7];
+#define KW256(t) _mm512_add_epi32(w[(t) & 15], _mm512_set1_epi32((int)K256[t]))
+#define SCHED256(t)                                                                               \
+	(w[(t) & 15] = _mm512_add_epi32(                                                          \
+		 _mm512_add_epi32(w[(t) & 15], SSIG0_256(w[((t) + 1) & 15])),                     \
+		 _mm512_add_epi32(w[((t) + 9) & 15], SSIG1_256(w[((t) + 14) & 15]))))
+#pragma GCC unroll 8
+	for (int t = 0; t < 64; t += 8) {
+		if (t >= 16) {
+			SCHED256(t); SCHED256(t + 1); SCHED256(t + 2); SCHED256(t + 3);
+			SCHED256(t + 4); SCHED256(t + 5); SCHED256(t + 6); SCHED256(t + 7);
+		}
+		RND256(a, b, c, d, e, f, g, h, KW256(t));
+		RND256(h, a, b, c, d, e, f, g, KW256(t + 1));
+		RND256(g, h, a, b, c, d, e, f, KW256(t + 2));
+		RND256(f, g, h, a, b, c, d, e, KW256(t + 3));
+		RND256(e, f, g, h, a, b, c, d, KW256(t + 4));
+		RND256(d, e, f, g, h, a, b, c, KW256(t + 5));
+		RND256(c, d, e, f, g, h, a, b, KW256(t + 6));
+		RND256(b, c, d, e, f, g, h, a, KW256(t + 7));
+	}
+#undef KW256
+#undef SCHED256
+	_mm512_store_si512(st[0], _mm512_mask_add_epi32(s[0], live, s[0], a));
+	_mm512_store_si512(st[1], _mm512_mask_add_epi32(s[1], live, s[1], b));
+	_mm512_store_si512(st[2], _mm512_mask_add_epi32(s[2], live, s[2], c));
+	_mm512_store_si512(st[3], _mm512_mask_add_epi32(s[3], live, s[3], d));
+	_mm512_store_si512(st[4], _mm512_mask_add_epi32(s[4], live, s[4], e));
+	_mm512_store_si512(st[5], _mm512_mask_add_epi32(s[5], live, s[5], f));
+	_mm512_store_si512(st[6], _mm512_mask_add_epi32(s[6], live, s[6], g));
+	_mm512_store_si512(st[7], _mm512_mask_add_epi32(s[7], live, s[7], h));
+}
+
+/* ---- SHA-512, 8 lanes: FIPS 180-4 6.4.2 ---- */
+#define R64(x, n) _mm512_ror_epi64(x, n)
+#define XOR3_64(x, y, z) _mm512_ternarylogic_epi64(x, y, z, 0x96)
+#define CH64(e, f, g) _mm512_ternarylogic_epi64(e, f, g, 0xCA)
+#define MAJ64(a, b, c) _mm512_ternarylogic_epi64(a, b, c, 0xE8)
+#define BSIG0_512(x) XOR3_64(R64(x, 28), R64(x, 34), R64(x, 39))
+#define BSIG1_512(x) XOR3_64(R64(x, 14), R64(x, 18), R64(x, 41))
+#define SSIG0_512(x) XOR3_64(R64(x, 1), R64(x, 8), _mm512_srli_epi64(x, 7))
+#define SSIG1_512(x) XOR3_64(R64(x, 19), R64(x, 61), _mm512_srli_epi64(x, 6))
+
+#define RND512(a, b, c, d, e, f, g, h, kw)                                                        \
+	do {                                                                                      \
+		__m512i t1_ = _mm512_add_epi64(_mm512_add_epi64(h, kw),                           \
+					       _mm512_add_epi64(BSIG1_512(e), CH64(e, f, g)));    \
+		d = _mm512_add_epi64(d, t1_);                                                     \
+		h = _mm512_add_epi64(t1_, _mm512_add_epi64(BSIG0_512(a), MAJ64(a, b, c)));        \
+	} while (0)
+
+/* w[t] = big-endian word t of the 8 lanes' blocks (two 8x8 transposes of 64-bit words). */
+MB_TARGET static inline void load8x16(const uint8_t *const p[8], __m512i w[16])
+{
+	const __m512i bswap = _mm512_broadcast_i32x4(
+		_mm_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8));
+
+	for (int half = 0; half < 2; half++) {
+		__m512i r[8], t[8];
+
+		for (int i = 0; i < 8; i++)
+			r[i] = _mm512_shuffle_epi8(_mm512_loadu_si512(p[i] + 64 * half), bswap);
+		/* t[2m]: chunk k = [row 2m, row 2m+1] of element 2k; t[2m+1]: of element 2k+1 */
+		for (int i = 0; i < 8; i += 2) {
+			t[i] = _mm512_unpacklo_epi64(r[i], r[i + 1]);
+			t[i + 1] = _mm512_unpackhi_epi64(r[i], r[i + 1]);
+		}
+		__m512i *o = w + 8 * half;
+		chunk_transpose(t[0], t[2], t[4], t[6], &o[0], &o[2], &o[4], &o[6]);
+		chunk_transpose(t[1], t[3], t[5], t[7], &o[1], &o[3], &o[5], &o[7]);
+	}
+}
+
+MB_TARGET static void compress512x8(uint64_t st[8][8], const uint8_t *const p[8], __mmask8 live)
+{
+	__m512i w[16], s[8], a, b, c, d, e, f, g, h;
+
+	load8x16(p, w);
+	for (int i = 0; i < 8; i++)
+		s[i] = _mm512_load_si512(st[i]);
+	a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5], g = s[6], h = s[7];
+#define KW512(t) _mm512_add_epi64(w[(t) & 15], _mm512_set1_epi64((long long)K512[t]))
+#define SCHED512(t)                                                                               \
+	(w[(t) & 15] = _mm512_add_epi64(                                                          \
+		 _mm512_add_epi64(w[(t) & 15], SSIG0_512(w[((t) + 1) & 15])),                     \
+		 _mm512_add_epi64(w[((t) + 9) & 15], SSIG1_512(w[((t) + 14) & 15]))))
+#pragma GCC unroll 10
+	for (int t = 0; t < 80; t += 8) {
+		if (t >= 16) {
+			SCHED512(t); SCHED512(t + 1); SCHED512(t + 2); SCHED512(t + 3);
+			SCHED512(t + 4); SCHED512(t + 5); SCHED512(t + 6); SCHED512(t + 7);
+		}
+		RND512(a, b, c, d, e, f, g, h, KW512(t));
+		RND512(h, a, b, c, d, e, f, g, KW512(t + 1));
+		RND512(g, h, a, b, c, d, e, f, KW512(t + 2));
+		RND512(f, g, h, a, b, c, d, e, KW512(t + 3));
+		RND512(e, f, g, h, a, b, c, d, KW512(t + 4));
+		RND512(d, e, f, g, h, a, b, c, KW512(t + 5));
+		RND512(c, d, e, f, g, h, a, b, KW512(t + 6));
+		RND512(b, c, d, e, f, g, h, a, KW512(t + 7));
+	}
+#undef KW512
+#undef SCHED512
+	_mm512_store_si512(st[0], _mm512_mask_add_epi64(s[0], live, s[0], a));
+	_mm512_store_si512(st[1], _mm512_mask_add_epi64(s[1], live, s[1], b));
+	_mm512_store_si512(st[2], _mm512_mask_add_epi64(s[2], live, s[2], c));
+	_mm512_store_si512(st[3], _mm512_mask_add_epi64(s[3], live, s[3], d));
+	_mm512_store_si512(st[4], _mm512_mask_add_epi64(s[4], live, s[4], e));
+	_mm512_store_si512(st[5], _mm512_mask_add_epi64(s[5], live, s[5], f));
+	_mm512_store_si512(st[6], _mm512_mask_add_epi64(s[6], live, s[6], g));
+	_mm512_store_si512(st[7], _mm512_mask_add_epi64(s[7], live, s[7], h));
+}
+
+/* ---- drivers: keep every lane on a message until the batch runs out ---- */
+static void mb256(uint32_t op, const uint8_t *data, const uint8_t *lens, uint32_t n, uint8_t *out)
+{
+	const uint32_t *iv = op == ACCEL_OP_SHA224 ? IV224 : IV256;
+	uint32_t dwords = op == ACCEL_OP_SHA224 ? 7 : 8, next = 0, live = 0;
+	_Alignas(64) uint32_t st[8][16];
+	const uint8_t *p[16];
+	struct mb_lane lane[16];
+	uint64_t off = 0;
+
+	for (uint32_t l = 0; l < 16; l++)
+		p[l] = zero_block;
+	memset(st, 0, sizeof(st));
+	for (uint32_t l = 0; l < 16 && next < n; l++, next++) {
+		uint32_t len = len_at(lens, next);
+
+		lane_start(&lane[l], next, len ? data + off : zero_block, len, 64, 8);
+		off += len;
+		for (int i = 0; i < 8; i++)
+			st[i][l] = iv[i];
+		live |= 1u << l;
+	}
+	while (live) {
+		for (uint32_t m = live; m; m &= m - 1) {
+			uint32_t l = (uint32_t)__builtin_ctz(m);
+
+			p[l] = lane_block(&lane[l], 64);
+		}
+		compress256x16(st, p, (__mmask16)live);
+		for (uint32_t m = live; m; m &= m - 1) {
+			uint32_t l = (uint32_t)__builtin_ctz(m);
+			uint8_t *o;
+
+			if (!lane_advance(&lane[l], 64))
+				continue;
+			o = out + (size_t)lane[l].msg * dwords * 4;
+			for (uint32_t i = 0; i < dwords; i++) {
+				uint32_t v = st[i][l];
+
+				o[4 * i] = (uint8_t)(v >> 24);
+				o[4 * i + 1] = (uint8_t)(v >> 16);
+				o[4 * i + 2] = (uint8_t)(v >> 8);
+				o[4 * i + 3] = (uint8_t)v;
+			}
+			if (next < n) {
+				uint32_t len = len_at(lens, next);
+
+				lane_start(&lane[l], next, len ? data + off : zero_block, len, 64, 8);
+				off += len;
+				next++;
+				for (int i = 0; i < 8; i++)
+					st[i][l] = iv[i];
+			} else {
+				live &= ~(1u << l);
+				p[l] = zero_block;
+			}
+		}
+	}
+}
+
+static void mb512(uint32_t op, const uint8_t *data, const uint8_t *lens, uint32_t n, uint8_t *out)
+{
+	const uint64_t *iv = op == ACCEL_OP_SHA384 ? IV384 : IV512;
+	uint32_t qwords = op == ACCEL_OP_SHA384 ? 6 : 8, next = 0, live = 0;
+	_Alignas(64) uint64_t st[8][8];
+	const uint8_t *p[8];
+	struct mb_lane lane[8];
+	uint64_t off = 0;
+
+	for (uint32_t l = 0; l < 8; l++)
+		p[l] = zero_block;
+	memset(st, 0, sizeof(st));
+	for (uint32_t l = 0; l < 8 && next < n; l++, next++) {
+		uint32_t len = len_at(lens, next);
+
+		lane_start(&lane[l], next, len ? data + off : zero_block, len, 128, 16);
+		off += len;
+		for (int i = 0; i < 8; i++)
+			st[i][l] = iv[i];
+		live |= 1u << l;
+	}
+	while (live) {
+		for (uint32_t m = live; m; m &= m - 1) {
+			uint32_t l = (uint32_t)__builtin_ctz(m);
+
+			p[l] = lane_block(&lane[l], 128);
+		}
+		compress512x8(st, p, (__mmask8)live);
+		for (uint32_t m = live; m; m &= m - 1) {
+			uint32_t l = (uint32_t)__builtin_ctz(m);
+			uint8_t *o;
+
+			if (!lane_advance(&lane[l], 128))
+				continue;
+			o = out + (size_t)lane[l].msg * qwords * 8;
+			for (uint32_t i = 0; i < qwords; i++)
+				for (int b = 0; b < 8; b++)
+					o[8 * i + b] = (uint8_t)(st[i][l] >> (56 - 8 * b));
+			if (next < n) {
+				uint32_t len = len_at(lens, next);
+
+				lane_start(&lane[l], next, len ? data + off : zero_block, len, 128, 16);
+				off += len;
+				next++;
+				for (int i = 0; i < 8; i++)
+					st[i][l] = iv[i];
+			} else {
+				live &= ~(1u << l);
+				p[l] = zero_block;
+			}
+		}
+	}
+}
+#endif /* __x86_64__ */
+
+/* ---- kernel choice, once per process ---- */
+static pthread_once_t mb_once = PTHREAD_ONCE_INIT;
+static bool mb_avx512;
+
+static void mb_choose(void)
+{
+#if defined(__x86_64__)
+	const char *force = getenv("ACCEL_SHIM_SHA_MB");
+
+	mb_avx512 = !(force && !strcmp(force, "libcrypto")) && avx512_usable();
+#endif
+}
+
+const char *shim_sha_mb_kernel(void)
+{
+	pthread_once(&mb_once, mb_choose);
+	return mb_avx512 ? "avx512" : "libcrypto";
+}
+
+int shim_sha_mb(uint32_t op, const uint8_t *data, const uint8_t *lens, uint32_t n, uint8_t *out)
+{
+	pthread_once(&mb_once, mb_choose);
+#if defined(__x86_64__)
+	if (mb_avx512) {
+		if (op == ACCEL_OP_SHA224 || op == ACCEL_OP_SHA256)
+			mb256(op, data, lens, n, out);
+		else
+			mb512(op, data, lens, n, out);
+		return ACCEL_OK;
+	}
+#endif
+	return mb_libcrypto(op, data, lens, n, out);
+}
