@@ -8,11 +8,14 @@
  *     (emu) does neither;
  *   - a fault injected into the CRT result before the check gives ACCEL_EIO
  *     and writes nothing when protecting, and a wrong result otherwise;
- *   - the kernel each key size gets (x2 for 1024-bit primes when libcrypto
- *     exports BN_mod_exp_mont_consttime_x2).
+ *   - the kernel each key size gets (IFMA for 1024/1536/2048-bit primes
+ *     where the CPU runs it, else x2 for 1024-bit primes when libcrypto
+ *     exports BN_mod_exp_mont_consttime_x2, else BN), and that every kernel
+ *     forced with ACCEL_SHIM_RSA_KERNEL gives the reference's results.
  */
 #define SHIM_RSA_TEST_HOOKS 1
 #include "crypto_libcrypto.c"
+#include "rsa_ifma.c"
 
 #include "test_rsa_common.h"
 
@@ -125,8 +128,33 @@ int main(void)
 
 		if (k->bits == 2048 && lc_opt.BN_mod_exp_mont_consttime_x2)
 			want = RSA_K_X2;
+		if ((k->bits == 3072 || k->bits == 4096 || (k->bits == 2048 && RSA_IFMA_1024)) &&
+		    shim_ifma_usable())
+			want = RSA_K_IFMA;
 		CHECK(rsa->kernel == want, "rsa%u: kernel %d, want %d", k->bits, rsa->kernel, want);
 		shim_rsa_free(rsa);
 	}
+	/* every kernel, forced, protected and not */
+	static const char *const forced[] = { "bn", "x2", "ifma" };
+	for (size_t f = 0; f < 3; f++) {
+		setenv("ACCEL_SHIM_RSA_KERNEL", forced[f], 1);
+		for (size_t i = 1; i < T_NKEYS; i++) {
+			const struct t_rsa_key_bytes *k = &t_rsa_keys[i];
+
+			for (int protect = 0; protect < 2; protect++) {
+				struct shim_rsa *rsa = new_rsa(k, protect);
+				int good = run_ops(rsa, k, 2, &seed);
+
+				CHECK(good == 2, "rsa%u kernel %d (forced %s), protect %d: %d of 2 right",
+				      k->bits, rsa->kernel, forced[f], protect, good);
+				if (f == 2 && shim_ifma_usable() && k->bits != 2056)
+					CHECK(rsa->kernel == RSA_K_IFMA, "rsa%u: forced ifma: %d",
+					      k->bits, rsa->kernel);
+				shim_rsa_free(rsa);
+			}
+		}
+	}
+	unsetenv("ACCEL_SHIM_RSA_KERNEL");
+	printf("  rsa_internal: IFMA kernel %s\n", shim_ifma_usable() ? "usable" : "not usable");
 	return t_done();
 }
