@@ -14,10 +14,10 @@ import java.util.stream.Stream;
 
 /**
  * Host CPU per RSA-2048 signature on the device path: process CPU minus the emulator's engine
- * threads' CPU (on real hardware that share is the device's). The shim does not name its engine
- * threads, so the device is opened from a Java thread named {@value #OPENER}: the engines, created
- * by pthread_create on that thread, inherit its name (Linux comm), and /proc/self/task/N/stat
- * tells them apart from every other thread.
+ * threads' CPU (on real hardware that share is the device's). The shim names its engine threads
+ * {@code accel-emu<n>.<engine>} (Linux comm), and /proc/self/task/N/stat tells them apart from
+ * every other thread. (Older shims left them unnamed: the device is still opened from a thread
+ * named {@value #OPENER}, whose name such engines inherit.)
  *
  * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar
  * dev.accel.bench.DeviceCpuProbe [profile] [seconds] [threads]} (defaults hpre-920 5 64).
@@ -54,8 +54,8 @@ public final class DeviceCpuProbe {
     double hostUs = (total - engines) / 1000.0 / signs;
     System.out.printf("profile %s, %d threads, %.1f s: %d signatures (%.0f/s)%n", profile, threads, seconds, signs,
         signs / seconds);
-    System.out.printf("process CPU %.3f s, engine threads %.3f s (%d threads named %s)%n",
-        total / 1e9, engines / 1e9, (int) after[2], OPENER);
+    System.out.printf("process CPU %.3f s, engine threads %.3f s (%d engine threads)%n",
+        total / 1e9, engines / 1e9, (int) after[2]);
     System.out.printf("host CPU per signature (process - engines): %.1f us%n", hostUs);
     System.out.printf("engine CPU per signature: %.1f us%n", engines / 1000.0 / signs);
     System.out.println("batches: " + dev[0].batchSizes().snapshot().render());
@@ -99,7 +99,7 @@ public final class DeviceCpuProbe {
           continue;
         }
         String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        if (comm.equals(OPENER)) {
+        if (comm.equals(OPENER) || comm.startsWith("accel-emu")) {
           engines += ticks(stat) * TICK_NANOS;
           count++;
         }

@@ -111,7 +111,7 @@ public final class HandshakeBench {
         nanos.put(tid, ns);
         cats.put(
             tid,
-            comm.startsWith("cli-") ? 'c' : comm.startsWith("emu-engines") ? 'e' : isJvmThread(comm) ? 'j' : 'h');
+            comm.startsWith("cli-") ? 'c' : comm.startsWith("emu-engines") || comm.startsWith("accel-emu") ? 'e' : isJvmThread(comm) ? 'j' : 'h');
       }
     }
     // /proc/self/stat: fields after the parenthesised command; utime and stime are fields 14 and 15.
