@@ -17,6 +17,7 @@ import dev.accel.queue.Session;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -756,6 +757,9 @@ public final class NativeDevice implements Device {
       }
       return out;
     }
+    if (q.canExecuteDigestBatch() && digestBatchInline(q, alg, messages, out)) {
+      return out;
+    }
     if (q.canExecuteInline()) {
       for (int i = 0; i < messages.size(); i++) { // run-to-completion engine: see gcmBatch
         byte[] m = messages.get(i);
@@ -808,6 +812,71 @@ public final class NativeDevice implements Device {
       MemorySegment.copy(r.buffer(), Layouts.C_CHAR, align(messages.get(i).length), o, 0, dlen);
       return o;
     });
+  }
+
+  /** Per-thread packing buffers of {@link #digestBatchInline}. */
+  private static final class Packing {
+    byte[] data = new byte[8192];
+    byte[] digests = new byte[64 * 64];
+    int[] lens = new int[64];
+  }
+
+  private static final ThreadLocal<Packing> PACKING = ThreadLocal.withInitial(Packing::new);
+
+  /** Messages up to this total size are packed for the multi-buffer kernel; larger ones gain nothing. */
+  private static final int PACK_MAX_BYTES = 256 * 1024;
+
+  /**
+   * The cpu engine's multi-buffer path: messages packed back to back into a per-thread array, one
+   * downcall, digests unpacked. False (nothing done) when the batch does not fit the packing
+   * limits or a message is not this device's to hash; the caller then goes message by message.
+   */
+  private boolean digestBatchInline(DeviceQueue q, DigestAlgorithm alg, List<byte[]> messages, List<BatchOutcome> out) {
+    int n = messages.size();
+    if (n == 0 || n > Shim.DIGEST_BATCH_MAX || alg.deviceOpcode() == 0 || !caps.supportsOp(alg.deviceOpcode())) {
+      return false;
+    }
+    long total = 0;
+    for (byte[] m : messages) {
+      if (m.length > caps.digestDataMaxBytes()) {
+        return false;
+      }
+      total += m.length;
+    }
+    if (total > PACK_MAX_BYTES) {
+      return false;
+    }
+    int dlen = alg.digestLenBytes();
+    Packing p = PACKING.get();
+    if (p.data.length < total) {
+      p.data = new byte[(int) Math.max(total, 2L * p.data.length)];
+    }
+    if (p.lens.length < n) {
+      p.lens = new int[Math.max(n, 2 * p.lens.length)];
+    }
+    if (p.digests.length < n * dlen) {
+      p.digests = new byte[Math.max(n * dlen, 2 * p.digests.length)];
+    }
+    int pos = 0;
+    for (int i = 0; i < n; i++) {
+      byte[] m = messages.get(i);
+      System.arraycopy(m, 0, p.data, pos, m.length);
+      pos += m.length;
+      p.lens[i] = m.length;
+    }
+    try {
+      q.executeDigestBatch(alg.deviceOpcode(), p.data, p.lens, n, p.digests, dlen);
+      for (int i = 0; i < n; i++) {
+        out.set(i, BatchOutcome.of(Arrays.copyOfRange(p.digests, i * dlen, (i + 1) * dlen)));
+      }
+    } catch (DeviceException | RuntimeException e) {
+      for (int i = 0; i < n; i++) {
+        out.set(i, BatchOutcome.failed(e));
+      }
+    } finally {
+      Arrays.fill(p.data, 0, pos, (byte) 0); // messages may be secrets (HMAC keys, PRF input)
+    }
+    return true;
   }
 
   @Override

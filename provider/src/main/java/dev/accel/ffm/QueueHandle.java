@@ -100,6 +100,13 @@ public final class QueueHandle implements AutoCloseable {
     return Shim.executeDigest(q(), op, src, srcOff, len, dst, dstOff, dstLen);
   }
 
+  /** accel_execute_digest_batch (cpu backend): computes on this thread; segments may be on the heap. */
+  public int executeDigestBatch(
+      int op, MemorySegment data, long dataOff, MemorySegment lens, long lensOff, int n, MemorySegment out,
+      long outOff, long outLen) {
+    return Shim.executeDigestBatch(q(), op, data, dataOff, lens, lensOff, n, out, outOff, outLen);
+  }
+
   /** accel_reap; never blocks. */
   public int reap(MemorySegment cqes, int max, MemorySegment got) {
     return Shim.reap(q(), cqes, max, got);

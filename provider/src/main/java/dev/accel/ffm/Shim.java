@@ -358,6 +358,41 @@ public final class Shim {
     }
   }
 
+  private static final class ExecuteDigestBatch {
+    static final MethodHandle MH =
+        bindOptional(
+            "accel_execute_digest_batch",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_INT,
+                C_POINTER, C_LONG_LONG, // data, data_off
+                C_POINTER, C_LONG_LONG, C_INT, // lens, lens_off, n
+                C_POINTER, C_LONG_LONG, C_LONG_LONG), // out, out_off, out_len
+            CRITICAL_HEAP);
+  }
+
+  /** Largest message count of one {@code accel_execute_digest_batch} (ACCEL_DIGEST_BATCH_MAX). */
+  public static final int DIGEST_BATCH_MAX = 4096;
+
+  /** True when the shim has {@code accel_execute_digest_batch} (multi-buffer SHA-2). */
+  public static boolean hasDigestBatch() {
+    return ExecuteDigestBatch.MH != null;
+  }
+
+  /**
+   * {@code int accel_execute_digest_batch(accel_queue *q, uint32_t op, data, data_off, lens,
+   * lens_off, n, out, out_off, out_len)}: n messages packed back to back in {@code data}, their
+   * lengths in {@code lens} (uint32, e.g. an int[] segment), digests back to back into {@code out};
+   * computes on this thread (cpu backend only).
+   */
+  public static int executeDigestBatch(
+      MemorySegment queue, int op, MemorySegment data, long dataOff, MemorySegment lens, long lensOff,
+      int n, MemorySegment out, long outOff, long outLen) {
+    try {
+      return (int) ExecuteDigestBatch.MH.invokeExact(queue, op, data, dataOff, lens, lensOff, n, out, outOff, outLen);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
   private static final class Reap {
     static final MethodHandle MH =
         bind(

@@ -297,6 +297,47 @@ public final class DeviceQueue implements AutoCloseable {
     }
   }
 
+  /** True when {@link #executeDigestBatch} is available (cpu backend with a multi-buffer shim). */
+  public boolean canExecuteDigestBatch() {
+    return canExecuteInline() && dev.accel.ffm.Shim.hasDigestBatch();
+  }
+
+  /**
+   * {@code n} digests on the caller's thread ({@link #canExecuteDigestBatch()} only): message i is
+   * {@code lens[i]} bytes of {@code data}, right after message i-1; digest i lands at {@code
+   * out[i * outLen ..]}. Multi-buffer kernels hash several messages at once (AVX-512 lanes).
+   */
+  public void executeDigestBatch(int op, byte[] data, int[] lens, int n, byte[] out, int digestLen)
+      throws DeviceException {
+    if (n < 0 || n > lens.length || n > dev.accel.ffm.Shim.DIGEST_BATCH_MAX) {
+      throw new IllegalArgumentException("digest batch of " + n + " messages");
+    }
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      if (lens[i] < 0) {
+        throw new IllegalArgumentException("negative message length");
+      }
+      total += lens[i];
+    }
+    // The shim gets whole arrays: these checks are all that keeps C inside them.
+    Objects.checkFromIndexSize(0, total, data.length);
+    Objects.checkFromIndexSize(0, (long) n * digestLen, out.length);
+    enterExecute();
+    try {
+      HeapSegments hs = HeapSegments.current();
+      int st =
+          handle.executeDigestBatch(
+              op, total == 0 ? MemorySegment.NULL : hs.of(data), 0, MemorySegment.ofArray(lens), 0, n,
+              hs.of(out), 0, (long) n * digestLen);
+      completed.add(n); // counted like reaped completions
+      if (st != NativeStatus.OK) {
+        throw NativeStatus.toDeviceException(st, name + ": digest batch");
+      }
+    } finally {
+      executing.decrementAndGet();
+    }
+  }
+
   // ---------------------------------------------------------------- requests
 
   /** A new request with a pooled buffer of at least {@code bufferBytes}. */
