@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code HandshakeBench [handshakes] [concurrency] [mode...]}, modes {@code jsse},
  * {@code jsse-accel}, {@code bcjsse}, {@code bcjsse-accel}, {@code boringssl}, {@code
- * boringssl-accel}. System properties: {@code bench.rounds=N} (rounds over all modes, then a
+ * boringssl-accel}, {@code boringssl-accel-1inflight} (one signing batch in flight), {@code
+ * record-handler} (BC handshake signed on Accel, then Accel's record handler). System properties: {@code bench.rounds=N} (rounds over all modes, then a
  * markdown summary of medians), {@code bench.threads=true} (per-thread CPU), {@code
  * bench.warmup=N} (warm-up handshakes per mode, default as many as measured), {@code
  * bench.client.trust=insecure|pinned}, {@code bench.inflight=N} (batches the async key method
@@ -188,7 +189,9 @@ public final class HandshakeBench {
     List<String> modes =
         args.length > 2
             ? List.of(args).subList(2, args.length)
-            : List.of("jsse", "jsse-accel", "bcjsse", "bcjsse-accel", "boringssl", "boringssl-accel");
+            : List.of(
+                "jsse", "jsse-accel", "bcjsse", "bcjsse-accel", "boringssl", "boringssl-accel",
+                "boringssl-accel-1inflight", "record-handler");
     TestPki pki = TestPki.rsa2048();
 
     // Open the device from a thread named so that its engine threads inherit the name.
@@ -230,7 +233,7 @@ public final class HandshakeBench {
         COALESCE ? "submits at the end of the event loop iteration" : "submits at once");
     System.out.printf(
         Locale.ROOT,
-        "%-16s %7s %11s %13s %11s %12s %10s  %s%n",
+        "%-25s %7s %11s %13s %11s %12s %10s  %s%n",
         "mode", "hs/s", "host ms/hs", "engine ms/hs", "jvm ms/hs", "client ms/hs", "dev signs", "batches");
     Map<String, List<Result>> results = new java.util.LinkedHashMap<>();
     for (int round = 1; round <= ROUNDS; round++) {
@@ -294,8 +297,10 @@ public final class HandshakeBench {
             SslContextBuilder.forServer(pki.key(), pki.chain()).sslProvider(SslProvider.OPENSSL).build();
         handler = ch -> c.newHandler(ch.alloc());
       }
-      case "boringssl-accel" -> {
-        method = new AccelAsyncPrivateKeyMethod(TestCrypto.of(accel), handle, 64, IN_FLIGHT, COALESCE);
+      case "boringssl-accel", "boringssl-accel-1inflight" -> {
+        // The second: one batch in flight (Nagle's rule proper) instead of the default two.
+        int inFlight = mode.endsWith("-1inflight") ? 1 : IN_FLIGHT;
+        method = new AccelAsyncPrivateKeyMethod(TestCrypto.of(accel), handle, 64, inFlight, COALESCE);
         SslContext c =
             SslContextBuilder.forServer(
                     io.netty.handler.ssl.OpenSslX509KeyManagerFactory.newKeyless(pki.chain()))
@@ -347,7 +352,7 @@ public final class HandshakeBench {
             method == null ? null : minus(method.stats(), m0));
     System.out.printf(
         Locale.ROOT,
-        "%-16s %7.0f %11.3f %13.3f %11.3f %12.3f %10d  %s%n",
+        "%-25s %7.0f %11.3f %13.3f %11.3f %12.3f %10d  %s%n",
         mode, r.handshakesPerSecond(), r.hostMs(), r.engineMs(), r.jvmMs(), r.clientMs(), devSigns,
         batches(r));
     System.out.printf(
@@ -435,7 +440,9 @@ public final class HandshakeBench {
     for (String[] ratio :
         new String[][] {
           {"jsse-accel", "jsse"}, {"bcjsse-accel", "bcjsse"}, {"bcjsse-accel", "jsse"},
-          {"boringssl-accel", "jsse"}, {"boringssl-accel", "boringssl"}
+          {"boringssl-accel", "jsse"}, {"boringssl-accel", "boringssl"},
+          {"boringssl-accel-1inflight", "jsse"}, {"boringssl-accel-1inflight", "boringssl"},
+          {"record-handler", "jsse"}
         }) {
       if (host.containsKey(ratio[0]) && host.containsKey(ratio[1])) {
         System.out.printf(

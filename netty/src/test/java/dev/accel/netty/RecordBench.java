@@ -130,13 +130,14 @@ public final class RecordBench {
           var st = accel.stats();
           System.out.printf(
               Locale.ROOT,
-              "%-15s %4d MiB x %d conns: %7.1f MiB/s echoed, host %6.3f ms/MiB, engine %6.3f ms/MiB, jvm %6.3f ms/MiB, client %6.3f ms/MiB; device seals %d opens %d, software %d%s%n",
+              "%-15s %4d MiB x %d conns: %7.1f MiB/s echoed, host %6.3f ms/MiB, engine %6.3f ms/MiB, jvm %6.3f ms/MiB, client %6.3f ms/MiB; device seals %d opens %d, software %d%s; %s%n",
               mode, mib, connections, mb / (wall / 1e9),
               used.hostNanos() / 1e6 / mb, used.engineNanos() / 1e6 / mb, used.jvmNanos() / 1e6 / mb,
               used.clientNanos() / 1e6 / mb,
               st.ops(TestSupport.SEAL, TestSupport.DEVICE), st.ops(TestSupport.OPEN, TestSupport.DEVICE),
               st.ops(TestSupport.SEAL, TestSupport.SOFTWARE) + st.ops(TestSupport.OPEN, TestSupport.SOFTWARE),
-              batcher == null ? "" : String.format(Locale.ROOT, "; batcher avg %.1f", batcher.stats().averageBatch()));
+              batcher == null ? "" : String.format(Locale.ROOT, "; batcher avg %.1f", batcher.stats().averageBatch()),
+              accel.gcmCalls().snapshot().render());
         }
       }
     }
