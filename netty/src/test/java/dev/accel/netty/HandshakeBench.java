@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  * server with 2 event loops, BoringSSL clients keeping {@code concurrency} full TLS 1.3 handshakes
  * in flight (no resumption), RSA-2048 certificate, the emulated device on the {@code hpre-920}
  * profile. CPU is read per thread from /proc/self/task/N/schedstat and split into client threads
- * ({@code cli-*}), the emulator's engine threads (native threads started by the {@code emu-engines}
- * thread, whose name they inherit; on real hardware this is the device's time) and everything else
+ * ({@code cli-*}), the emulator's engine threads (named {@code accel-emu0.N} by the shim; older
+ * shims let them inherit the name of the {@code emu-engines} thread that opens the device; on real
+ * hardware this is the device's time) and everything else
  * (server event loops, virtual-thread carriers, Accel's reapers): the server host. JIT compiler
  * and GC threads are reported apart ({@code jvm}).
  *
@@ -39,7 +40,7 @@ import java.util.stream.Stream;
  * record-handler} (BC handshake signed on Accel, then Accel's record handler). System properties: {@code bench.rounds=N} (rounds over all modes, then a
  * markdown summary of medians), {@code bench.threads=true} (per-thread CPU), {@code
  * bench.warmup=N} (warm-up handshakes per mode, default as many as measured), {@code
- * bench.client.trust=insecure|pinned}, {@code bench.inflight=N} (batches the async key method
+ * bench.client.trust=insecure|pinned}, {@code bench.client.groups=x25519[,...]}, {@code bench.inflight=N} (batches the async key method
  * keeps in flight), {@code bench.coalesce=true|false} (the async key method submits at the end of
  * the event loop iteration, or at once). The client connections are opened from a thread named
  * {@code cli-driver}, so the load generator's CPU is counted as client CPU.
@@ -131,6 +132,8 @@ public final class HandshakeBench {
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
   /** {@code insecure} [default]: the client skips chain validation; {@code pinned}: it validates the pinned certificate. */
   private static final String CLIENT_TRUST = System.getProperty("bench.client.trust", "insecure");
+  /** Key-exchange groups the client offers, comma-separated BoringSSL names [x25519]. */
+  private static final String CLIENT_GROUPS = System.getProperty("bench.client.groups", "x25519");
   /** Batches the async key method keeps in flight [AccelAsyncPrivateKeyMethod's default, 2]. */
   private static final int IN_FLIGHT = Integer.getInteger("bench.inflight", 2);
   /** The async key method submits at the end of the event loop's iteration [true] or at once. */
@@ -226,9 +229,9 @@ public final class HandshakeBench {
     System.out.printf(
         Locale.ROOT,
         "%d full TLS 1.3 handshakes per mode and round (after %s warm-up), %d rounds, %d concurrent,"
-            + " BoringSSL clients (trust %s), RSA-2048, emu hpre-920, %d CPUs;"
+            + " BoringSSL clients (trust %s, groups %s), RSA-2048, emu hpre-920, %d CPUs;"
             + " async key method: %d batches in flight, %s%n",
-        handshakes, WARMUP > 0 ? Integer.toString(WARMUP) : "as many", ROUNDS, concurrency, CLIENT_TRUST,
+        handshakes, WARMUP > 0 ? Integer.toString(WARMUP) : "as many", ROUNDS, concurrency, CLIENT_TRUST, CLIENT_GROUPS,
         Runtime.getRuntime().availableProcessors(), IN_FLIGHT,
         COALESCE ? "submits at the end of the event loop iteration" : "submits at once");
     System.out.printf(
@@ -454,23 +457,27 @@ public final class HandshakeBench {
     }
   }
 
-  /** The BoringSSL client context ({@code bench.client.trust}). */
+  /** The BoringSSL client context ({@code bench.client.trust}, {@code bench.client.groups}). */
   private static SslContext client() throws javax.net.ssl.SSLException {
-    if (CLIENT_TRUST.equals("pinned")) { // as the tests do
-      return TestSupport.client("boringssl", "TLSv1.3");
+    SslContextBuilder b =
+        SslContextBuilder.forClient()
+            .sslProvider(SslProvider.OPENSSL)
+            .protocols("TLSv1.3")
+            // No peer host (so no session reuse), hence no host name to verify.
+            .endpointIdentificationAlgorithm(null)
+            // One key exchange for every server stack: Netty offers X25519MLKEM768 first with
+            // BoringSSL, which BoringSSL servers pick and JSSE (JDK 25) does not support.
+            .option(io.netty.handler.ssl.OpenSslContextOption.GROUPS, CLIENT_GROUPS.split(","));
+    switch (CLIENT_TRUST) {
+      case "pinned" -> b.trustManager(TestPki.rsa2048().cert()); // as the tests do
+      // No chain validation (BoringSSL still checks the server's CertificateVerify signature with
+      // the certificate's key, RFC 8446 section 4.4.3): the load generator skips the Java
+      // X509TrustManager callback that otherwise parses and validates the chain per handshake.
+      case "insecure" -> b.trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE);
+      default ->
+          throw new IllegalArgumentException("bench.client.trust must be pinned or insecure: " + CLIENT_TRUST);
     }
-    if (!CLIENT_TRUST.equals("insecure")) {
-      throw new IllegalArgumentException("bench.client.trust must be pinned or insecure: " + CLIENT_TRUST);
-    }
-    // No chain validation (BoringSSL still checks the server's CertificateVerify signature with
-    // the certificate's key, RFC 8446 section 4.4.3): the load generator skips the Java
-    // X509TrustManager callback that otherwise parses and validates the chain per handshake.
-    return SslContextBuilder.forClient()
-        .sslProvider(SslProvider.OPENSSL)
-        .protocols("TLSv1.3")
-        .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE)
-        .endpointIdentificationAlgorithm(null)
-        .build();
+    return b.build();
   }
 
   /**
