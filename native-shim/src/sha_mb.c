@@ -189,6 +189,84 @@ static bool lane_advance(struct mb_lane *l, uint32_t block)
 
 static _Alignas(64) const uint8_t zero_block[128];
 
+
+/*
+ * AVX-512 kernels pad in registers: a lane's next block is described by a
+ * pointer, byte masks for the masked loads (AVX-512BW; masked-out bytes are
+ * never accessed, SDM vol. 1 15.4.1), the byte that gets 0x80 and whether
+ * the last 64-bit word gets the bit length. No tail is copied to memory, so
+ * no vector load waits for fresh scalar stores (failed store forwarding).
+ */
+struct mb_msg {
+	const uint8_t *p;	/* next byte of the message */
+	uint64_t left;		/* bytes not yet fed */
+	uint64_t bits;		/* message length in bits (FIPS 180-4 5.1) */
+	uint32_t msg;		/* message index */
+	bool extra;		/* only the length block is left */
+};
+
+struct mb_blk {
+	const uint8_t *p;
+	uint64_t ld[2];		/* bytes loaded from p, p + 64 */
+	uint64_t pad[2];	/* the byte set to 0x80 (FIPS 180-4 5.1.1, 5.1.2) */
+	uint64_t len_be;	/* the bit length, big-endian in memory order */
+	uint8_t lenk;		/* 0x80: the last 64-bit word of the block is len_be */
+};
+
+static const struct mb_blk idle_blk = { .p = zero_block };
+
+static void msg_start(struct mb_msg *m, uint32_t msg, const uint8_t *p, uint32_t len)
+{
+	m->p = p;
+	m->left = len;
+	m->bits = (uint64_t)len * 8;
+	m->msg = msg;
+	m->extra = false;
+}
+
+/* Describes the lane's next block of `block` bytes (len_bytes of length field); true if last. */
+static bool next_block(struct mb_msg *m, struct mb_blk *b, uint32_t block, uint32_t len_bytes)
+{
+	uint32_t rem;
+
+	b->p = m->p;
+	b->pad[0] = b->pad[1] = 0;
+	b->lenk = 0;
+	b->len_be = __builtin_bswap64(m->bits);
+	if (m->extra) {
+		b->p = zero_block;
+		b->ld[0] = b->ld[1] = 0;
+		b->lenk = 0x80;
+		return true;
+	}
+	if (m->left >= block) {
+		b->ld[0] = b->ld[1] = ~0ull;
+		m->p += block;
+		m->left -= block;
+		return false;
+	}
+	rem = (uint32_t)m->left;	/* < block <= 128 */
+	if (!rem)
+		b->p = zero_block;	/* nothing to load; p may be one past the end */
+	b->ld[0] = rem >= 64 ? ~0ull : (1ull << rem) - 1;
+	b->ld[1] = rem <= 64 ? 0 : (1ull << (rem - 64)) - 1;
+	b->pad[rem >= 64] = 1ull << (rem & 63);
+	if (rem + 1 + len_bytes <= block) {
+		b->lenk = 0x80;
+		return true;
+	}
+	m->extra = true;
+	return false;
+}
+
+/* One 64-byte row of a block: masked load and 0x80 (the caller adds the length). */
+MB_TARGET static inline __m512i blk_row(const struct mb_blk *b, int half)
+{
+	__m512i r = _mm512_maskz_loadu_epi8(b->ld[half], b->p + 64 * half);
+
+	return _mm512_mask_mov_epi8(r, b->pad[half], _mm512_set1_epi8((char)0x80));
+}
+
 /* ---- SHA-256, 16 lanes: FIPS 180-4 6.2.2 ---- */
 #define R32(x, n) _mm512_ror_epi32(x, n)
 #define XOR3(x, y, z) _mm512_ternarylogic_epi32(x, y, z, 0x96)
@@ -224,14 +302,17 @@ MB_TARGET static inline void chunk_transpose(__m512i A, __m512i B, __m512i C, __
 }
 
 /* w[t] = big-endian word t of the 16 lanes' blocks (a 16x16 transpose of 32-bit words). */
-MB_TARGET static inline void load16x16(const uint8_t *const p[16], __m512i w[16])
+MB_TARGET static inline void load16x16(const struct mb_blk b[16], __m512i w[16])
 {
 	const __m512i bswap = _mm512_broadcast_i32x4(
 		_mm_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12));
 	__m512i r[16], t[16], u[16];
 
-	for (int i = 0; i < 16; i++)
-		r[i] = _mm512_shuffle_epi8(_mm512_loadu_si512(p[i]), bswap);
+	for (int i = 0; i < 16; i++) {
+		r[i] = _mm512_mask_mov_epi64(blk_row(&b[i], 0), b[i].lenk,
+					     _mm512_set1_epi64((long long)b[i].len_be));
+		r[i] = _mm512_shuffle_epi8(r[i], bswap);
+	}
 	for (int i = 0; i < 16; i += 2) {
 		t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
 		t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
@@ -249,11 +330,11 @@ MB_TARGET static inline void load16x16(const uint8_t *const p[16], __m512i w[16]
 }
 
 /* One block for each of the 16 lanes; lanes outside `live` keep their state. */
-MB_TARGET static void compress256x16(uint32_t st[8][16], const uint8_t *const p[16], __mmask16 live)
+MB_TARGET static void compress256x16(uint32_t st[8][16], const struct mb_blk blk[16], __mmask16 live)
 {
 	__m512i w[16], s[8], a, b, c, d, e, f, g, h;
 
-	load16x16(p, w);
+	load16x16(blk, w);
 	for (int i = 0; i < 8; i++)
 		s[i] = _mm512_load_si512(st[i]);
 	a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5], g = s[6], h = s[7];
@@ -308,7 +389,7 @@ MB_TARGET static void compress256x16(uint32_t st[8][16], const uint8_t *const p[
 	} while (0)
 
 /* w[t] = big-endian word t of the 8 lanes' blocks (two 8x8 transposes of 64-bit words). */
-MB_TARGET static inline void load8x16(const uint8_t *const p[8], __m512i w[16])
+MB_TARGET static inline void load8x16(const struct mb_blk b[8], __m512i w[16])
 {
 	const __m512i bswap = _mm512_broadcast_i32x4(
 		_mm_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8));
@@ -316,8 +397,13 @@ MB_TARGET static inline void load8x16(const uint8_t *const p[8], __m512i w[16])
 	for (int half = 0; half < 2; half++) {
 		__m512i r[8], t[8];
 
-		for (int i = 0; i < 8; i++)
-			r[i] = _mm512_shuffle_epi8(_mm512_loadu_si512(p[i] + 64 * half), bswap);
+		for (int i = 0; i < 8; i++) {
+			r[i] = blk_row(&b[i], half);
+			if (half)	/* bit length < 2^64: the upper length word stays zero */
+				r[i] = _mm512_mask_mov_epi64(r[i], b[i].lenk,
+							     _mm512_set1_epi64((long long)b[i].len_be));
+			r[i] = _mm512_shuffle_epi8(r[i], bswap);
+		}
 		/* t[2m]: chunk k = [row 2m, row 2m+1] of element 2k; t[2m+1]: of element 2k+1 */
 		for (int i = 0; i < 8; i += 2) {
 			t[i] = _mm512_unpacklo_epi64(r[i], r[i + 1]);
@@ -329,11 +415,11 @@ MB_TARGET static inline void load8x16(const uint8_t *const p[8], __m512i w[16])
 	}
 }
 
-MB_TARGET static void compress512x8(uint64_t st[8][8], const uint8_t *const p[8], __mmask8 live)
+MB_TARGET static void compress512x8(uint64_t st[8][8], const struct mb_blk blk[8], __mmask8 live)
 {
 	__m512i w[16], s[8], a, b, c, d, e, f, g, h;
 
-	load8x16(p, w);
+	load8x16(blk, w);
 	for (int i = 0; i < 8; i++)
 		s[i] = _mm512_load_si512(st[i]);
 	a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5], g = s[6], h = s[7];
@@ -373,57 +459,52 @@ MB_TARGET static void compress512x8(uint64_t st[8][8], const uint8_t *const p[8]
 static void mb256(uint32_t op, const uint8_t *data, const uint8_t *lens, uint32_t n, uint8_t *out)
 {
 	const uint32_t *iv = op == ACCEL_OP_SHA224 ? IV224 : IV256;
-	uint32_t dwords = op == ACCEL_OP_SHA224 ? 7 : 8, next = 0, live = 0;
+	uint32_t dwords = op == ACCEL_OP_SHA224 ? 7 : 8, next = 0, live = 0, last = 0;
 	_Alignas(64) uint32_t st[8][16];
-	const uint8_t *p[16];
-	struct mb_lane lane[16];
+	struct mb_blk b[16];
+	struct mb_msg m[16];
 	uint64_t off = 0;
 
-	for (uint32_t l = 0; l < 16; l++)
-		p[l] = zero_block;
 	memset(st, 0, sizeof(st));
-	for (uint32_t l = 0; l < 16 && next < n; l++, next++) {
-		uint32_t len = len_at(lens, next);
+	for (uint32_t l = 0; l < 16; l++) {
+		b[l] = idle_blk;
+		if (next < n) {
+			uint32_t len = len_at(lens, next);
 
-		lane_start(&lane[l], next, len ? data + off : zero_block, len, 64, 8);
-		off += len;
-		for (int i = 0; i < 8; i++)
-			st[i][l] = iv[i];
-		live |= 1u << l;
+			msg_start(&m[l], next++, len ? data + off : zero_block, len);
+			off += len;
+			for (int i = 0; i < 8; i++)
+				st[i][l] = iv[i];
+			live |= 1u << l;
+		}
 	}
 	while (live) {
-		for (uint32_t m = live; m; m &= m - 1) {
-			uint32_t l = (uint32_t)__builtin_ctz(m);
+		last = 0;
+		for (uint32_t k = live; k; k &= k - 1) {
+			uint32_t l = (uint32_t)__builtin_ctz(k);
 
-			p[l] = lane_block(&lane[l], 64);
+			last |= (uint32_t)next_block(&m[l], &b[l], 64, 8) << l;
 		}
-		compress256x16(st, p, (__mmask16)live);
-		for (uint32_t m = live; m; m &= m - 1) {
-			uint32_t l = (uint32_t)__builtin_ctz(m);
-			uint8_t *o;
+		compress256x16(st, b, (__mmask16)live);
+		for (uint32_t k = last; k; k &= k - 1) {
+			uint32_t l = (uint32_t)__builtin_ctz(k);
+			uint8_t *o = out + (size_t)m[l].msg * dwords * 4;
 
-			if (!lane_advance(&lane[l], 64))
-				continue;
-			o = out + (size_t)lane[l].msg * dwords * 4;
 			for (uint32_t i = 0; i < dwords; i++) {
-				uint32_t v = st[i][l];
+				uint32_t v = __builtin_bswap32(st[i][l]);
 
-				o[4 * i] = (uint8_t)(v >> 24);
-				o[4 * i + 1] = (uint8_t)(v >> 16);
-				o[4 * i + 2] = (uint8_t)(v >> 8);
-				o[4 * i + 3] = (uint8_t)v;
+				memcpy(o + 4 * i, &v, 4);
 			}
 			if (next < n) {
 				uint32_t len = len_at(lens, next);
 
-				lane_start(&lane[l], next, len ? data + off : zero_block, len, 64, 8);
+				msg_start(&m[l], next++, len ? data + off : zero_block, len);
 				off += len;
-				next++;
 				for (int i = 0; i < 8; i++)
 					st[i][l] = iv[i];
 			} else {
 				live &= ~(1u << l);
-				p[l] = zero_block;
+				b[l] = idle_blk;
 			}
 		}
 	}
@@ -432,49 +513,200 @@ static void mb256(uint32_t op, const uint8_t *data, const uint8_t *lens, uint32_
 static void mb512(uint32_t op, const uint8_t *data, const uint8_t *lens, uint32_t n, uint8_t *out)
 {
 	const uint64_t *iv = op == ACCEL_OP_SHA384 ? IV384 : IV512;
-	uint32_t qwords = op == ACCEL_OP_SHA384 ? 6 : 8, next = 0, live = 0;
+	uint32_t qwords = op == ACCEL_OP_SHA384 ? 6 : 8, next = 0, live = 0, last = 0;
 	_Alignas(64) uint64_t st[8][8];
-	const uint8_t *p[8];
-	struct mb_lane lane[8];
+	struct mb_blk b[8];
+	struct mb_msg m[8];
 	uint64_t off = 0;
 
-	for (uint32_t l = 0; l < 8; l++)
-		p[l] = zero_block;
 	memset(st, 0, sizeof(st));
-	for (uint32_t l = 0; l < 8 && next < n; l++, next++) {
+	for (uint32_t l = 0; l < 8; l++) {
+		b[l] = idle_blk;
+		if (next < n) {
+			uint32_t len = len_at(lens, next);
+
+			msg_start(&m[l], next++, len ? data + off : zero_block, len);
+			off += len;
+			for (int i = 0; i < 8; i++)
+				st[i][l] = iv[i];
+			live |= 1u << l;
+		}
+	}
+	while (live) {
+		last = 0;
+		for (uint32_t k = live; k; k &= k - 1) {
+			uint32_t l = (uint32_t)__builtin_ctz(k);
+
+			last |= (uint32_t)next_block(&m[l], &b[l], 128, 16) << l;
+		}
+		compress512x8(st, b, (__mmask8)live);
+		for (uint32_t k = last; k; k &= k - 1) {
+			uint32_t l = (uint32_t)__builtin_ctz(k);
+			uint8_t *o = out + (size_t)m[l].msg * qwords * 8;
+
+			for (uint32_t i = 0; i < qwords; i++) {
+				uint64_t v = __builtin_bswap64(st[i][l]);
+
+				memcpy(o + 8 * i, &v, 8);
+			}
+			if (next < n) {
+				uint32_t len = len_at(lens, next);
+
+				msg_start(&m[l], next++, len ? data + off : zero_block, len);
+				off += len;
+				for (int i = 0; i < 8; i++)
+					st[i][l] = iv[i];
+			} else {
+				live &= ~(1u << l);
+				b[l] = idle_blk;
+			}
+		}
+	}
+}
+
+/*
+ * ---- SHA-256 on SHA-NI, NI_WAYS independent messages interleaved ----
+ * Intel SHA extensions (SDM vol. 1 5.19; Gulley et al., "Intel SHA
+ * Extensions", 2013): SHA256RNDS2 does two rounds on the state held as ABEF
+ * and CDGH. One message is a serial chain of 32 SHA256RNDS2 per block, so
+ * single-stream code waits on their latency; interleaving independent
+ * messages fills that wait (on Zen 4 this beats the 16-lane AVX-512 kernel,
+ * whose rotates contend for two pipes; measured in bench_kernels).
+ */
+#ifndef NI_WAYS
+#define NI_WAYS 4
+#endif
+#define NI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+
+/* CPUID.(7,0):EBX.SHA[29]; SSE4.1 (CPUID.1:ECX[19]) and SSSE3 (ECX[9]) for blend/shuffle. */
+static bool sha_ni_usable(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)) || !(c & (1u << 9)))
+		return false;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return false;
+	return b & (1u << 29);
+}
+
+/* state[0..7] (A..H) to the ABEF / CDGH pair and back. */
+NI_TARGET static void ni_to_abef(const uint32_t s[8], __m128i *abef, __m128i *cdgh)
+{
+	__m128i t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)s), 0xB1);	 /* CDAB */
+	__m128i u = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(s + 4)), 0x1B); /* EFGH */
+
+	*abef = _mm_alignr_epi8(t, u, 8);
+	*cdgh = _mm_blend_epi16(u, t, 0xF0);
+}
+
+NI_TARGET static void ni_from_abef(__m128i abef, __m128i cdgh, uint32_t s[8])
+{
+	__m128i t = _mm_shuffle_epi32(abef, 0x1B);	/* FEBA */
+	__m128i u = _mm_shuffle_epi32(cdgh, 0xB1);	/* DCHG */
+
+	_mm_storeu_si128((__m128i *)s, _mm_blend_epi16(t, u, 0xF0));		/* DCBA */
+	_mm_storeu_si128((__m128i *)(s + 4), _mm_alignr_epi8(u, t, 8));	/* HGFE */
+}
+
+/*
+ * One block for each of NI_WAYS messages. Rounds 4i..4i+3 use the message
+ * words m[i % 4]; SHA256MSG1/MSG2 extend the schedule (FIPS 180-4 6.2.2
+ * step 1) four words at a time, as in Intel's reference code.
+ */
+NI_TARGET static void compress256_ni(__m128i abef[NI_WAYS], __m128i cdgh[NI_WAYS],
+				      const uint8_t *const p[NI_WAYS])
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i s0[NI_WAYS], s1[NI_WAYS], m[NI_WAYS][4];
+
+	for (int k = 0; k < NI_WAYS; k++) {
+		s0[k] = abef[k];
+		s1[k] = cdgh[k];
+	}
+#pragma GCC unroll 16
+	for (int i = 0; i < 16; i++) {
+		__m128i kv = _mm_loadu_si128((const __m128i *)(K256 + 4 * i));
+
+#pragma GCC unroll 4
+		for (int k = 0; k < NI_WAYS; k++) {
+			__m128i msg;
+
+			if (i < 4)
+				m[k][i] = _mm_shuffle_epi8(
+					_mm_loadu_si128((const __m128i *)(p[k] + 16 * i)), bswap);
+			msg = _mm_add_epi32(m[k][i & 3], kv);
+			s1[k] = _mm_sha256rnds2_epu32(s1[k], s0[k], msg);
+			if (i >= 3 && i <= 14) {
+				__m128i t = _mm_alignr_epi8(m[k][i & 3], m[k][(i - 1) & 3], 4);
+
+				m[k][(i + 1) & 3] = _mm_sha256msg2_epu32(
+					_mm_add_epi32(m[k][(i + 1) & 3], t), m[k][i & 3]);
+			}
+			s0[k] = _mm_sha256rnds2_epu32(s0[k], s1[k], _mm_shuffle_epi32(msg, 0x0E));
+			if (i >= 1 && i <= 12)
+				m[k][(i + 3) & 3] = _mm_sha256msg1_epu32(m[k][(i + 3) & 3], m[k][i & 3]);
+		}
+	}
+	for (int k = 0; k < NI_WAYS; k++) {
+		abef[k] = _mm_add_epi32(abef[k], s0[k]);
+		cdgh[k] = _mm_add_epi32(cdgh[k], s1[k]);
+	}
+}
+
+static void mb256_ni(uint32_t op, const uint8_t *data, const uint8_t *lens, uint32_t n,
+		     uint8_t *out)
+{
+	const uint32_t *iv = op == ACCEL_OP_SHA224 ? IV224 : IV256;
+	uint32_t dwords = op == ACCEL_OP_SHA224 ? 7 : 8, next = 0, live = 0;
+	__m128i abef[NI_WAYS], cdgh[NI_WAYS], iv_abef, iv_cdgh;
+	const uint8_t *p[NI_WAYS];
+	struct mb_lane lane[NI_WAYS];
+	uint64_t off = 0;
+
+	ni_to_abef(iv, &iv_abef, &iv_cdgh);
+	for (uint32_t l = 0; l < NI_WAYS; l++) {
+		p[l] = zero_block;
+		abef[l] = iv_abef;
+		cdgh[l] = iv_cdgh;
+	}
+	for (uint32_t l = 0; l < NI_WAYS && next < n; l++, next++) {
 		uint32_t len = len_at(lens, next);
 
-		lane_start(&lane[l], next, len ? data + off : zero_block, len, 128, 16);
+		lane_start(&lane[l], next, len ? data + off : zero_block, len, 64, 8);
 		off += len;
-		for (int i = 0; i < 8; i++)
-			st[i][l] = iv[i];
 		live |= 1u << l;
 	}
 	while (live) {
 		for (uint32_t m = live; m; m &= m - 1) {
 			uint32_t l = (uint32_t)__builtin_ctz(m);
 
-			p[l] = lane_block(&lane[l], 128);
+			p[l] = lane_block(&lane[l], 64);
 		}
-		compress512x8(st, p, (__mmask8)live);
+		compress256_ni(abef, cdgh, p);	/* idle lanes hash zeros into a discarded state */
 		for (uint32_t m = live; m; m &= m - 1) {
 			uint32_t l = (uint32_t)__builtin_ctz(m);
+			uint32_t s[8];
 			uint8_t *o;
 
-			if (!lane_advance(&lane[l], 128))
+			if (!lane_advance(&lane[l], 64))
 				continue;
-			o = out + (size_t)lane[l].msg * qwords * 8;
-			for (uint32_t i = 0; i < qwords; i++)
-				for (int b = 0; b < 8; b++)
-					o[8 * i + b] = (uint8_t)(st[i][l] >> (56 - 8 * b));
+			ni_from_abef(abef[l], cdgh[l], s);
+			o = out + (size_t)lane[l].msg * dwords * 4;
+			for (uint32_t i = 0; i < dwords; i++) {
+				o[4 * i] = (uint8_t)(s[i] >> 24);
+				o[4 * i + 1] = (uint8_t)(s[i] >> 16);
+				o[4 * i + 2] = (uint8_t)(s[i] >> 8);
+				o[4 * i + 3] = (uint8_t)s[i];
+			}
+			abef[l] = iv_abef;
+			cdgh[l] = iv_cdgh;
 			if (next < n) {
 				uint32_t len = len_at(lens, next);
 
-				lane_start(&lane[l], next, len ? data + off : zero_block, len, 128, 16);
+				lane_start(&lane[l], next, len ? data + off : zero_block, len, 64, 8);
 				off += len;
 				next++;
-				for (int i = 0; i < 8; i++)
-					st[i][l] = iv[i];
 			} else {
 				live &= ~(1u << l);
 				p[l] = zero_block;
@@ -486,32 +718,48 @@ static void mb512(uint32_t op, const uint8_t *data, const uint8_t *lens, uint32_
 
 /* ---- kernel choice, once per process ---- */
 static pthread_once_t mb_once = PTHREAD_ONCE_INIT;
-static bool mb_avx512;
+static bool mb_avx512, mb_sha_ni;
 
+/*
+ * ACCEL_SHIM_SHA_MB: unset or "auto" = the best the CPU has; "sha-ni" = as
+ * if it lacked AVX-512; "avx512" = as if it lacked SHA-NI; "libcrypto" =
+ * neither (tests and benchmarks compare the kernels).
+ */
 static void mb_choose(void)
 {
 #if defined(__x86_64__)
 	const char *force = getenv("ACCEL_SHIM_SHA_MB");
+	bool portable = force && !strcmp(force, "libcrypto");
 
-	mb_avx512 = !(force && !strcmp(force, "libcrypto")) && avx512_usable();
+	mb_avx512 = !portable && !(force && !strcmp(force, "sha-ni")) && avx512_usable();
+	mb_sha_ni = !portable && !(force && !strcmp(force, "avx512")) && sha_ni_usable();
 #endif
 }
 
 const char *shim_sha_mb_kernel(void)
 {
 	pthread_once(&mb_once, mb_choose);
-	return mb_avx512 ? "avx512" : "libcrypto";
+	if (mb_avx512)
+		return "avx512";
+	return mb_sha_ni ? "sha-ni (SHA-384/512: libcrypto)" : "libcrypto";
 }
 
 int shim_sha_mb(uint32_t op, const uint8_t *data, const uint8_t *lens, uint32_t n, uint8_t *out)
 {
 	pthread_once(&mb_once, mb_choose);
 #if defined(__x86_64__)
-	if (mb_avx512) {
-		if (op == ACCEL_OP_SHA224 || op == ACCEL_OP_SHA256)
+	/* SHA-256: 16 AVX-512 lanes beat 4 interleaved SHA-NI streams on Zen 4 (bench_kernels) */
+	if (op == ACCEL_OP_SHA224 || op == ACCEL_OP_SHA256) {
+		if (mb_avx512) {
 			mb256(op, data, lens, n, out);
-		else
-			mb512(op, data, lens, n, out);
+			return ACCEL_OK;
+		}
+		if (mb_sha_ni) {
+			mb256_ni(op, data, lens, n, out);
+			return ACCEL_OK;
+		}
+	} else if (mb_avx512) {
+		mb512(op, data, lens, n, out);
 		return ACCEL_OK;
 	}
 #endif

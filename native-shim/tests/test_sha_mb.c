@@ -7,8 +7,8 @@
  * odd offsets and nothing written outside the output; FIPS 180-2 "abc"
  * vectors; argument validation (nothing hashed or written on EINVAL); the
  * health counters. On x86-64 the program runs itself again with
- * ACCEL_SHIM_SHA_MB=libcrypto so that both kernels (AVX-512 where the CPU
- * has it, and the portable path) are checked.
+ * ACCEL_SHIM_SHA_MB=sha-ni and =libcrypto so that every kernel the CPU has
+ * (AVX-512, SHA-NI, the portable path) is checked.
  */
 #include "test_common.h"
 
@@ -41,7 +41,7 @@ static uint32_t pick_len(void)
 /* One batch of n messages with the given lengths, checked against accel_execute. */
 static void check_batch(accel_queue *q, uint32_t op, uint32_t n, const uint32_t *len)
 {
-	uint32_t dlen = dlens[op - ACCEL_OP_SHA224], data_off = rnd(8), lens_off = rnd(4) * 1,
+	uint32_t dlen = dlens[op - ACCEL_OP_SHA224], data_off = rnd(8), lens_off = rnd(4),
 		 out_off = rnd(8), got;
 	uint64_t total = 0, off = 0, out_len = (uint64_t)n * dlen;
 	uint8_t *data, *out, ref[64];
@@ -52,7 +52,7 @@ static void check_batch(accel_queue *q, uint32_t op, uint32_t n, const uint32_t 
 		total += len[i];
 	/* exact sizes: an over-read under ASan is a heap-buffer-overflow */
 	data = malloc(data_off + total + 1);
-	lens = malloc((size_t)n * 4 + 4);
+	lens = calloc((size_t)n + 1, 4);
 	out = malloc(out_off + out_len + 16);
 	REQUIRE(data && lens && out, "malloc");
 	for (uint64_t i = 0; i < data_off + total; i++)
@@ -186,7 +186,11 @@ int main(int argc, char **argv)
 	int child_failed = 0;
 
 	(void)argc;
-	t_name = forced ? "sha_mb (ACCEL_SHIM_SHA_MB=libcrypto)" : "sha_mb";
+	static char name[64];
+
+	snprintf(name, sizeof(name), "sha_mb%s%s%s", forced ? " (ACCEL_SHIM_SHA_MB=" : "",
+		 forced ? forced : "", forced ? ")" : "");
+	t_name = name;
 	dev = t_open(ACCEL_BACKEND_CPU, 0, 0);
 	q = t_queue(dev, 4);
 
@@ -221,8 +225,9 @@ int main(int argc, char **argv)
 	CHECK_RC(accel_dev_close(dev), ACCEL_OK);
 
 #if defined(__x86_64__)
-	/* the portable kernel too (on aarch64 it is the only one, checked above) */
-	if (!forced) {
+	/* the other kernels too (on aarch64 the portable one is the only one, checked above) */
+	for (int k = 0; k < 2 && !forced; k++) {
+		const char *mode = k ? "libcrypto" : "sha-ni";
 		pid_t pid;
 		int st;
 
@@ -230,13 +235,13 @@ int main(int argc, char **argv)
 		pid = fork();
 		REQUIRE(pid >= 0, "fork");
 		if (pid == 0) {
-			setenv("ACCEL_SHIM_SHA_MB", "libcrypto", 1);
+			setenv("ACCEL_SHIM_SHA_MB", mode, 1);
 			execv("/proc/self/exe", argv);
 			_exit(127);
 		}
 		REQUIRE(waitpid(pid, &st, 0) == pid, "waitpid");
 		child_failed = !WIFEXITED(st) || WEXITSTATUS(st) != 0;
-		CHECK(!child_failed, "ACCEL_SHIM_SHA_MB=libcrypto run: status %d", st);
+		CHECK(!child_failed, "ACCEL_SHIM_SHA_MB=%s run: status %d", mode, st);
 	}
 #else
 	(void)argv;
