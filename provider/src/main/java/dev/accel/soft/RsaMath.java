@@ -65,8 +65,8 @@ public final class RsaMath {
    * probability).
    *
    * <p>A fresh pair costs a gcd, an inverse and an exponentiation: several times the host CPU of
-   * the rest of a device signature. Like OpenSSL's BN_BLINDING_update and the JDK's RSACore (after
-   * Kocher 1996, section 10), the pair of a key is instead updated by squaring: if (u, v) is a
+   * the rest of a device signature. Like OpenSSL's BN_BLINDING_update and the JDK's RSACore (the
+   * squaring update of blinding values proposed by Kocher, CRYPTO 1996), the pair of a key is instead updated by squaring: if (u, v) is a
    * valid pair for r, (u^2, v^2) is a valid pair for r^2. Each successful compare-and-set hands the
    * current pair to exactly one caller and publishes its square, so no pair is used twice; every
    * {@value #BLINDING_REFRESH} uses the stripe starts again from fresh randomness, which bounds how
