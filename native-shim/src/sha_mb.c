@@ -7,24 +7,27 @@
  * most of the vector unit idle. Here every state word is one zmm holding the
  * same word of 16 (SHA-256, 32-bit lanes) or 8 (SHA-512, 64-bit lanes)
  * independent messages, so one pass of the round function advances 16 or 8
- * messages by one block (the layout of Intel's multi-buffer SHA, "Fast
- * multi-buffer hashing", Guilford et al. 2012).
+ * messages by one block (Intel's multi-buffer layout, as in intel-ipsec-mb's
+ * AVX-512 SHA code, which we cannot call without its per-job overhead).
  *
  * The driver keeps every lane busy: when a lane's message ends, its digest
  * is written and the next message of the batch starts in that lane (state
  * reset to the IV), so messages of any mix of lengths share the passes.
- * Each lane feeds its whole blocks straight from the caller's buffer and
- * its last one or two blocks (the remainder, 0x80, zeros, the bit length;
- * FIPS 180-4 5.1) from a per-lane tail buffer, so no read ever leaves the
- * message. Idle lanes hash a zero block and their state is not updated
- * (masked add). SHA-224/384 are SHA-256/512 with their IVs (FIPS 180-4
- * 5.3.2, 5.3.4) and truncated output.
+ * Each lane reads its blocks straight from the caller's buffer; the last
+ * one or two (the remainder, 0x80, zeros, the bit length; FIPS 180-4 5.1)
+ * are masked loads of the remainder with the padding inserted in registers
+ * (struct mb_blk), so no read ever leaves the message. Idle lanes hash a
+ * zero block and their state is not updated (masked add). SHA-224/384 are
+ * SHA-256/512 with their IVs (FIPS 180-4 5.3.2, 5.3.4) and truncated output.
+ *
+ * SHA-224/256 without AVX-512 but with SHA-NI: four interleaved SHA-NI
+ * streams, whose tails go through a per-lane buffer (struct mb_lane).
  *
  * No secret-dependent branches or addresses beyond what the message lengths
  * (public) decide; the inputs are digests' messages, not keys.
  *
- * CPUs without AVX-512F/BW/VL, and aarch64: libcrypto per message
- * (shim_digest, SHA-NI / ARMv8 SHA where present).
+ * Otherwise (and for SHA-384/512 without AVX-512F/BW/VL, and on aarch64):
+ * libcrypto per message (shim_digest, ARMv8 SHA where present).
  */
 #define _GNU_SOURCE
 #if defined(__x86_64__)
@@ -116,7 +119,7 @@ static const uint64_t IV512[8] = { 0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6
 
 #define MB_TARGET __attribute__((target("avx512f,avx512bw,avx512vl")))
 
-/* CPUID.(7,0):EBX AVX512F[16], AVX512BW[30], AVX512VL[31]; XCR0 opmask/ZMM state (SDM 15.2). */
+/* CPUID.(7,0):EBX AVX512F[16], AVX512BW[30], AVX512VL[31]; XCR0 opmask/ZMM state. */
 static bool avx512_usable(void)
 {
 	unsigned a, b, c, d;
@@ -193,7 +196,7 @@ static _Alignas(64) const uint8_t zero_block[128];
 /*
  * AVX-512 kernels pad in registers: a lane's next block is described by a
  * pointer, byte masks for the masked loads (AVX-512BW; masked-out bytes are
- * never accessed, SDM vol. 1 15.4.1), the byte that gets 0x80 and whether
+ * never accessed and cannot fault), the byte that gets 0x80 and whether
  * the last 64-bit word gets the bit length. No tail is copied to memory, so
  * no vector load waits for fresh scalar stores (failed store forwarding).
  */
@@ -262,7 +265,9 @@ static bool next_block(struct mb_msg *m, struct mb_blk *b, uint32_t block, uint3
 /* One 64-byte row of a block: masked load and 0x80 (the caller adds the length). */
 MB_TARGET static inline __m512i blk_row(const struct mb_blk *b, int half)
 {
-	__m512i r = _mm512_maskz_loadu_epi8(b->ld[half], b->p + 64 * half);
+	/* p + 64 may lie past the message when nothing is loaded from it: not even formed then */
+	const uint8_t *src = b->ld[half] ? b->p + 64 * half : zero_block;
+	__m512i r = _mm512_maskz_loadu_epi8(b->ld[half], src);
 
 	return _mm512_mask_mov_epi8(r, b->pad[half], _mm512_set1_epi8((char)0x80));
 }
@@ -566,8 +571,8 @@ static void mb512(uint32_t op, const uint8_t *data, const uint8_t *lens, uint32_
 
 /*
  * ---- SHA-256 on SHA-NI, NI_WAYS independent messages interleaved ----
- * Intel SHA extensions (SDM vol. 1 5.19; Gulley et al., "Intel SHA
- * Extensions", 2013): SHA256RNDS2 does two rounds on the state held as ABEF
+ * Intel SHA extensions (Gulley et al., "Intel SHA Extensions", Intel white
+ * paper, 2013): SHA256RNDS2 does two rounds on the state held as ABEF
  * and CDGH. One message is a serial chain of 32 SHA256RNDS2 per block, so
  * single-stream code waits on their latency; interleaving independent
  * messages fills that wait (on Zen 4 this beats the 16-lane AVX-512 kernel,

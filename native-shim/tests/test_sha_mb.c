@@ -183,7 +183,6 @@ int main(int argc, char **argv)
 	accel_dev *dev;
 	accel_queue *q;
 	static uint32_t len[ACCEL_DIGEST_BATCH_MAX];
-	int child_failed = 0;
 
 	(void)argc;
 	static char name[64];
@@ -229,7 +228,7 @@ int main(int argc, char **argv)
 	for (int k = 0; k < 2 && !forced; k++) {
 		const char *mode = k ? "libcrypto" : "sha-ni";
 		pid_t pid;
-		int st;
+		int st, child_failed;
 
 		fflush(stdout);
 		pid = fork();
