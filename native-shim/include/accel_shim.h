@@ -293,7 +293,9 @@ ACCEL_API int accel_reap(accel_queue *q, struct accel_cqe *cqes, uint32_t max, u
 /*
  * Blocks until at least one completion is pending or timeout_ms passes
  * (ETIMEDOUT). Call only from a platform thread: the reaper. EALREADY if
- * another thread is already waiting on this queue.
+ * another thread is already waiting on this queue. emu/cpu: one other thread
+ * may accel_reap meanwhile (reaps themselves stay one at a time); uadk:
+ * waiting polls the hardware, so accel_reap is EALREADY while one waits.
  */
 ACCEL_API int accel_wait(accel_queue *q, uint32_t timeout_ms);
 

@@ -35,6 +35,15 @@
 
 #define EMU_SPIN_NS 30000u	/* below this, spin rather than sleep */
 #define EMU_DOORBELL_NS 700u	/* MMIO doorbell write on the QM: ~0.5-1 us */
+/*
+ * An idle hardware engine notices new work within a few hundred ns (it polls
+ * its queues' doorbell registers); an engine thread asleep on a condition
+ * variable needs a futex wake-up, 5-50 us on a virtual machine, which would
+ * swamp the device model at low load. So one idle engine at a time polls the
+ * ready list for up to EMU_POLL_NS before it sleeps (its CPU is the device's,
+ * which host-CPU measurements exclude by thread name).
+ */
+#define EMU_POLL_NS 50000u
 
 void shim_emu_caps(struct accel_caps *c, const struct accel_dev_config *cfg)
 {
@@ -241,9 +250,40 @@ static int run_job(struct accel_dev *dev, struct job *j, uint32_t *out_len, bool
 	return ret;
 }
 
+/*
+ * Polls for a doorbell for up to EMU_POLL_NS with dev->lock released; called
+ * and returns with it held, having cleared dev->spinner. True if something
+ * arrived (the ready list is re-checked by the caller either way).
+ */
+static bool engine_poll(struct accel_dev *dev)
+{
+	uint64_t until = shim_now_ns() + EMU_POLL_NS;
+	unsigned rung = atomic_load(&dev->doorbells);
+	bool seen = false;
+
+	pthread_mutex_unlock(&dev->lock);
+	for (uint32_t i = 1;; i++) {
+		if (atomic_load_explicit(&dev->doorbells, memory_order_acquire) != rung) {
+			seen = true;
+			break;
+		}
+		if ((i & 63) == 0 && shim_now_ns() >= until)
+			break;
+#if defined(__x86_64__)
+		__builtin_ia32_pause();
+#elif defined(__aarch64__)
+		__asm__ __volatile__("yield");
+#endif
+	}
+	pthread_mutex_lock(&dev->lock);
+	atomic_store(&dev->spinner, false);
+	return seen;
+}
+
 static void *engine_main(void *arg)
 {
 	struct accel_dev *dev = arg;
+	bool polled_idle = false;	/* this engine just polled in vain: sleep next */
 
 	/* a 1 ns timer slack keeps ~10-80 us profile sleeps close to their target */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
@@ -256,9 +296,15 @@ static void *engine_main(void *arg)
 		int ret;
 
 		if (!q) {
+			if (!polled_idle && !atomic_exchange(&dev->spinner, true)) {
+				polled_idle = !engine_poll(dev);
+				continue;	/* re-check the ready list under the lock */
+			}
+			polled_idle = false;
 			pthread_cond_wait(&dev->work_cv, &dev->lock);
 			continue;
 		}
+		polled_idle = false;
 		/* a dead, errored or removed queue is never served: its requests never complete */
 		if (atomic_load(&q->dead) || atomic_load(&q->qerr) || dev_down(dev))
 			continue;
@@ -364,6 +410,7 @@ void shim_emu_doorbell(struct accel_dev *dev, struct accel_queue *q, uint32_t n)
 
 	pthread_mutex_lock(&dev->lock);
 	ready_push(dev, q);
+	atomic_fetch_add_explicit(&dev->doorbells, 1, memory_order_release);
 	if (n > 1)
 		pthread_cond_broadcast(&dev->work_cv);
 	else

@@ -86,7 +86,8 @@ struct accel_queue {
 	pthread_mutex_t submit_lock;	/* serialises producers of the SQ */
 	pthread_mutex_t cq_lock;	/* serialises producers of the CQ; pairs with cq_cv */
 	pthread_cond_t cq_cv;		/* accel_wait sleeps here */
-	atomic_int reaper;		/* 1 while a thread is in accel_reap/accel_wait */
+	atomic_int reaper;		/* 1 while a thread is in accel_reap (uadk: or accel_wait) */
+	atomic_int waiter;		/* 1 while a thread is in accel_wait (emu, cpu) */
 	atomic_int efd;			/* eventfd, created lazily (-1 before): readable while CQ non-empty */
 
 	pthread_mutex_t sess_lock;	/* protects the session table */
@@ -143,6 +144,8 @@ struct accel_dev {
 	pthread_t *engines;
 	uint32_t nengines;
 	bool stop;
+	atomic_bool spinner;		/* one idle engine polls for doorbells (emu) */
+	atomic_uint doorbells;		/* rung by every submit (emu) */
 
 	/* debug quarantine of freed buffers (ACCEL_DEV_POISON_FREED) */
 	pthread_mutex_t buf_lock;

@@ -974,7 +974,13 @@ ACCEL_API int accel_wait(accel_queue *q, uint32_t timeout_ms)
 
 	if (ret)
 		return ret;
-	if (atomic_exchange(&q->reaper, 1))
+	/*
+	 * UADK: waiting polls the hardware's single-consumer contexts, so it is
+	 * reaping and excludes accel_reap. emu/cpu: waiting only watches the CQ,
+	 * so a caller may reap (its own completion, with no hand-off through the
+	 * waiting reaper thread) while one thread waits.
+	 */
+	if (atomic_exchange(uadk ? &q->reaper : &q->waiter, 1))
 		return ACCEL_EALREADY;
 	deadline = shim_now_ns() + (uint64_t)timeout_ms * 1000000ull;
 	if (uadk) {
@@ -1031,7 +1037,7 @@ ACCEL_API int accel_wait(accel_queue *q, uint32_t timeout_ms)
 		pthread_cond_timedwait(&q->cq_cv, &q->cq_lock, &ts);
 	}
 	pthread_mutex_unlock(&q->cq_lock);
-	atomic_store_explicit(&q->reaper, 0, memory_order_release);
+	atomic_store_explicit(&q->waiter, 0, memory_order_release);
 	return ret;
 }
 

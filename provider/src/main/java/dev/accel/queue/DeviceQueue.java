@@ -86,7 +86,7 @@ public final class DeviceQueue implements AutoCloseable {
   private final int saturation; // requests on the device from which new arrivals wait to coalesce
   private final java.util.concurrent.atomic.AtomicInteger onDevice = new java.util.concurrent.atomic.AtomicInteger();
   private final MemorySegment accepted; // uint32_t out-parameter of accel_submit
-  private final ReentrantLock reapLock = new ReentrantLock(); // inline mode: one reaper at a time
+  private final ReentrantLock reapLock = new ReentrantLock(); // one thread in accel_reap at a time
   private final MemorySegment cqes; // owned by whoever reaps
   private final MemorySegment got; // uint32_t out-parameter of accel_reap
 
@@ -602,7 +602,12 @@ public final class DeviceQueue implements AutoCloseable {
       if (st == Request.NEW) {
         throw new IllegalStateException("request was not submitted");
       }
-      if (inlineCompletion) {
+      if (inlineCompletion || (spins < SPIN_ITERATIONS && onDevice.get() < saturation)) {
+        // At low load (the device has idle engines), reap our own completion while spinning:
+        // waiting for the reaper thread to wake up and unpark us costs two thread hand-offs
+        // (tens of microseconds on a virtual machine), most of a fast device's latency. Under
+        // load every engine is busy, completions come in batches, and spinning would only burn
+        // host CPU: then the reaper delivers.
         reapInline();
         if (r.state.get() == Request.COMPLETED) {
           return result(r);
@@ -684,7 +689,14 @@ public final class DeviceQueue implements AutoCloseable {
         }
         return;
       }
-      if (!drain()) {
+      boolean alive;
+      reapLock.lock(); // callers spinning on their own completion reap too (reapInline)
+      try {
+        alive = closed || drain();
+      } finally {
+        reapLock.unlock();
+      }
+      if (!alive || closed) {
         return;
       }
       flush(); // slots just freed: send what the full ring left pending
@@ -703,10 +715,13 @@ public final class DeviceQueue implements AutoCloseable {
     }
   }
 
-  /** Reaps until the completion ring is empty; false if the queue died. Single reaper only. */
+  /** Reaps until the completion ring is empty; false if the queue died. Under {@link #reapLock}. */
   private boolean drain() {
     while (true) {
       int rc = handle.reap(cqes, CQE_BATCH, got);
+      if (rc == NativeStatus.EALREADY) {
+        return true; // uadk: the reaper thread is polling the hardware; it will deliver
+      }
       if (rc != NativeStatus.OK) {
         markDead(rc);
         return false;
