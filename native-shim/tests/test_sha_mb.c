@@ -7,8 +7,9 @@
  * odd offsets and nothing written outside the output; FIPS 180-2 "abc"
  * vectors; argument validation (nothing hashed or written on EINVAL); the
  * health counters. On x86-64 the program runs itself again with
- * ACCEL_SHIM_SHA_MB=sha-ni and =libcrypto so that every kernel the CPU has
- * (AVX-512, SHA-NI, the portable path) is checked.
+ * ACCEL_SHIM_SHA_MB=sha-ni, =avx512 and =libcrypto so that every kernel the
+ * CPU has (AVX-512, SHA-NI, the portable path) is checked at every batch
+ * size (the default picks by batch size).
  */
 #include "test_common.h"
 
@@ -214,6 +215,10 @@ int main(int argc, char **argv)
 		for (uint32_t i = 0; i < 64; i++)
 			len[i] = 64;
 		check_batch(q, op, 64, len);
+		/* long messages in the lanes (not set aside as much longer than the mean) */
+		for (uint32_t i = 0; i < 20; i++)
+			len[i] = 10240 + 37 * i;
+		check_batch(q, op, 20, len);
 		/* the largest batch */
 		for (uint32_t i = 0; i < ACCEL_DIGEST_BATCH_MAX; i++)
 			len[i] = rnd(130);
@@ -225,8 +230,9 @@ int main(int argc, char **argv)
 
 #if defined(__x86_64__)
 	/* the other kernels too (on aarch64 the portable one is the only one, checked above) */
-	for (int k = 0; k < 2 && !forced; k++) {
-		const char *mode = k ? "libcrypto" : "sha-ni";
+	for (int k = 0; k < 3 && !forced; k++) {
+		static const char *const modes[3] = { "sha-ni", "avx512", "libcrypto" };
+		const char *mode = modes[k];
 		pid_t pid;
 		int st, child_failed;
 
