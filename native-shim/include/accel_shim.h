@@ -375,7 +375,9 @@ ACCEL_API int accel_execute_digest(accel_queue *q, uint32_t op,
  * messages. data may be NULL when every length is 0. Everything is checked
  * before any message is hashed (EINVAL; nothing written). The buffers are
  * touched only during the call, on the caller's thread. ENOTSUP on backends
- * other than cpu, ENODEV/EINVAL for the queue as for accel_execute.
+ * other than cpu, ENODEV/EINVAL for the queue as for accel_execute; EIO if
+ * libcrypto fails (digests then unspecified). Throughput: messages of
+ * similar length batch best (SHA-2 multi-buffer lanes, src/sha_mb.c).
  */
 #define ACCEL_DIGEST_BATCH_MAX 4096u
 ACCEL_API int accel_execute_digest_batch(accel_queue *q, uint32_t op,
