@@ -27,9 +27,11 @@ import javax.net.ssl.SSLEngine;
  * BoringSSL (netty-tcnative) handshake signing on Accel, asynchronous and batched across
  * connections: BoringSSL hands over the message to sign (not a digest) and parks the handshake;
  * this method queues it, and whole batches go to {@link AccelCrypto#signAll} so the device sees
- * many signatures per submission. At most {@code maxInFlightBatches} batches per key are in flight;
- * signatures that arrive meanwhile wait and leave together with the next batch (the same adaptive
- * batching as Nagle's algorithm: no timer, no added latency when the device is idle).
+ * many signatures per submission. The rule is Nagle's algorithm (RFC 896) with a batch for a
+ * segment: when no batch is in flight, whatever waits leaves at once (an idle device adds no
+ * latency); while one is in flight, the waiting signatures leave when it completes, or earlier
+ * once {@code overlapBatch} of them wait (a "full" batch, worth overlapping with the one out), up
+ * to {@code maxInFlightBatches} batches. No timer is involved.
  *
  * <p>A signature requested on a Netty event loop is queued and submitted by a task on that loop,
  * which runs once the loop has processed the rest of its ready channels (the way Netty's flush
@@ -56,6 +58,7 @@ public final class AccelAsyncPrivateKeyMethod implements OpenSslAsyncPrivateKeyM
   private final PrivateKey key;
   private final int maxBatch;
   private final int maxInFlightBatches;
+  private final int overlapBatch;
   /** Submit from a task at the end of the event loop's iteration (false: at once; benchmarks). */
   final boolean coalesceOnEventLoop;
 
@@ -79,9 +82,13 @@ public final class AccelAsyncPrivateKeyMethod implements OpenSslAsyncPrivateKeyM
         }
       };
 
-  /** Batches of up to 64 signatures, two in flight. */
+  /**
+   * Batches of up to 64 signatures; a second batch overlaps the one in flight once 8 signatures
+   * wait (the order of a device's engine count: HiSilicon HPRE and the {@code emu} profiles run 8,
+   * so a batch of 8 occupies every engine once), at most two in flight.
+   */
   public AccelAsyncPrivateKeyMethod(AccelCrypto crypto, PrivateKey key) {
-    this(crypto, key, 64, 2);
+    this(crypto, key, 64, 2, 8);
   }
 
   /**
@@ -93,12 +100,30 @@ public final class AccelAsyncPrivateKeyMethod implements OpenSslAsyncPrivateKeyM
    */
   public AccelAsyncPrivateKeyMethod(
       AccelCrypto crypto, PrivateKey key, int maxBatch, int maxInFlightBatches) {
-    this(crypto, key, maxBatch, maxInFlightBatches, true);
+    this(crypto, key, maxBatch, maxInFlightBatches, 1);
+  }
+
+  /**
+   * As above, and {@code overlapBatch} (1..maxBatch): how many signatures must wait before a
+   * batch leaves while another is in flight (1: as soon as a slot is free).
+   */
+  public AccelAsyncPrivateKeyMethod(
+      AccelCrypto crypto, PrivateKey key, int maxBatch, int maxInFlightBatches, int overlapBatch) {
+    this(crypto, key, maxBatch, maxInFlightBatches, overlapBatch, true);
   }
 
   AccelAsyncPrivateKeyMethod(
-      AccelCrypto crypto, PrivateKey key, int maxBatch, int maxInFlightBatches, boolean coalesceOnEventLoop) {
+      AccelCrypto crypto,
+      PrivateKey key,
+      int maxBatch,
+      int maxInFlightBatches,
+      int overlapBatch,
+      boolean coalesceOnEventLoop) {
     this.coalesceOnEventLoop = coalesceOnEventLoop;
+    if (overlapBatch < 1 || overlapBatch > maxBatch) {
+      throw new IllegalArgumentException("overlapBatch must be in 1..maxBatch: " + overlapBatch);
+    }
+    this.overlapBatch = overlapBatch;
     this.crypto = Objects.requireNonNull(crypto, "crypto");
     this.key = Objects.requireNonNull(key, "key");
     if (!"RSA".equals(key.getAlgorithm())) {
@@ -229,10 +254,15 @@ public final class AccelAsyncPrivateKeyMethod implements OpenSslAsyncPrivateKeyM
 
   // ---- batching ------------------------------------------------------------------------------
 
-  /** Forms batches while a submission slot is free: oldest scheme first, same scheme per batch. */
+  /**
+   * Forms batches while the rule allows (class comment): oldest scheme first, same scheme per
+   * batch.
+   */
   private List<List<Pending>> takeBatchesLocked() {
     List<List<Pending>> out = List.of();
-    while (inFlightBatches < maxInFlightBatches && !pending.isEmpty()) {
+    while (!pending.isEmpty()
+        && (inFlightBatches == 0
+            || (inFlightBatches < maxInFlightBatches && pending.size() >= overlapBatch))) {
       int codePoint = pending.peekFirst().scheme().codePoint();
       List<Pending> batch = new ArrayList<>(Math.min(pending.size(), maxBatch));
       for (Iterator<Pending> it = pending.iterator(); it.hasNext() && batch.size() < maxBatch; ) {

@@ -107,11 +107,72 @@ class BoringSslAsyncSigningTest {
     } finally {
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
-    // Off an event loop nothing waits: with two slots free the first two leave alone at once.
+    // Off an event loop nothing waits: with nothing in flight the first leaves alone at once.
     AccelAsyncPrivateKeyMethod direct = new AccelAsyncPrivateKeyMethod(TestCrypto.of(accel), handle);
     Future<byte[]> first = direct.sign(null, TlsSignatureScheme.RSA_PSS_RSAE_SHA256, message);
     assertEquals(1, direct.stats().batches(), direct.stats()::toString);
     assertTrue(first.await(10, TimeUnit.SECONDS));
+  }
+
+  /** Batches handed to signAll by the method, completed by the test. */
+  private static final class HeldBatches {
+    final List<List<java.util.concurrent.CompletableFuture<byte[]>>> batches =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    final dev.accel.api.AccelCrypto crypto =
+        (dev.accel.api.AccelCrypto)
+            java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {dev.accel.api.AccelCrypto.class},
+                (proxy, m, args) -> {
+                  if (!m.getName().equals("signAll")) {
+                    throw new UnsupportedOperationException(m.getName());
+                  }
+                  List<java.util.concurrent.CompletableFuture<byte[]>> fs = new java.util.ArrayList<>();
+                  for (int i = 0; i < ((List<?>) args[3]).size(); i++) {
+                    fs.add(new java.util.concurrent.CompletableFuture<>());
+                  }
+                  batches.add(fs);
+                  return fs;
+                });
+
+    int size(int batch) {
+      return batches.get(batch).size();
+    }
+
+    void complete(int batch) {
+      batches.get(batch).forEach(f -> f.complete(new byte[256]));
+    }
+  }
+
+  @Test
+  void nagleRuleALoneSignatureLeavesAtOnceAPartialBatchWaitsAFullOneOverlaps() {
+    HeldBatches held = new HeldBatches();
+    AccelAsyncPrivateKeyMethod method = new AccelAsyncPrivateKeyMethod(held.crypto, handle, 64, 2, 8);
+    int pss = TlsSignatureScheme.RSA_PSS_RSAE_SHA256;
+    method.sign(null, pss, new byte[1]); // nothing in flight: leaves at once, alone
+    assertEquals(1, held.batches.size());
+    for (int i = 0; i < 7; i++) { // one batch out, fewer than 8 waiting: they wait
+      method.sign(null, pss, new byte[1]);
+    }
+    assertEquals(1, held.batches.size());
+    method.sign(null, pss, new byte[1]); // the 8th: a full batch overlaps the one out
+    assertEquals(2, held.batches.size());
+    assertEquals(8, held.size(1));
+    for (int i = 0; i < 9; i++) { // two out (the most): even a full batch waits
+      method.sign(null, pss, new byte[1]);
+    }
+    assertEquals(2, held.batches.size());
+    held.complete(0); // a slot frees: the 9 waiting leave together
+    assertEquals(3, held.batches.size());
+    assertEquals(9, held.size(2));
+    held.complete(1);
+    held.complete(2);
+    method.sign(null, pss, new byte[1]); // idle again: at once
+    assertEquals(4, held.batches.size());
+    assertEquals(1, held.size(3));
+    var s = method.stats();
+    assertEquals(19, s.signatures(), s::toString);
+    assertEquals(0, s.failures(), s::toString);
   }
 
   @Test

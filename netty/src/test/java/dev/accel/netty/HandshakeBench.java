@@ -41,7 +41,8 @@ import java.util.stream.Stream;
  * markdown summary of medians), {@code bench.threads=true} (per-thread CPU), {@code
  * bench.warmup=N} (warm-up handshakes per mode, default as many as measured), {@code
  * bench.client.trust=insecure|pinned}, {@code bench.client.groups=x25519[,...]}, {@code bench.inflight=N} (batches the async key method
- * keeps in flight), {@code bench.coalesce=true|false} (the async key method submits at the end of
+ * keeps in flight), {@code bench.overlap=N} (signatures that must wait before a second batch
+ * overlaps the one in flight), {@code bench.coalesce=true|false} (the async key method submits at the end of
  * the event loop iteration, or at once). The client connections are opened from a thread named
  * {@code cli-driver}, so the load generator's CPU is counted as client CPU.
  */
@@ -136,6 +137,8 @@ public final class HandshakeBench {
   private static final String CLIENT_GROUPS = System.getProperty("bench.client.groups", "x25519");
   /** Batches the async key method keeps in flight [AccelAsyncPrivateKeyMethod's default, 2]. */
   private static final int IN_FLIGHT = Integer.getInteger("bench.inflight", 2);
+  /** Signatures that must wait before a batch overlaps one in flight [8, the method's default]. */
+  private static final int OVERLAP = Integer.getInteger("bench.overlap", 8);
   /** The async key method submits at the end of the event loop's iteration [true] or at once. */
   private static final boolean COALESCE = Boolean.parseBoolean(System.getProperty("bench.coalesce", "true"));
 
@@ -230,9 +233,9 @@ public final class HandshakeBench {
         Locale.ROOT,
         "%d full TLS 1.3 handshakes per mode and round (after %s warm-up), %d rounds, %d concurrent,"
             + " BoringSSL clients (trust %s, groups %s), RSA-2048, emu hpre-920, %d CPUs;"
-            + " async key method: %d batches in flight, %s%n",
+            + " async key method: at most %d batches in flight, a second once %d wait, %s%n",
         handshakes, WARMUP > 0 ? Integer.toString(WARMUP) : "as many", ROUNDS, concurrency, CLIENT_TRUST, CLIENT_GROUPS,
-        Runtime.getRuntime().availableProcessors(), IN_FLIGHT,
+        Runtime.getRuntime().availableProcessors(), IN_FLIGHT, OVERLAP,
         COALESCE ? "submits at the end of the event loop iteration" : "submits at once");
     System.out.printf(
         Locale.ROOT,
@@ -303,7 +306,9 @@ public final class HandshakeBench {
       case "boringssl-accel", "boringssl-accel-1inflight" -> {
         // The second: one batch in flight (Nagle's rule proper) instead of the default two.
         int inFlight = mode.endsWith("-1inflight") ? 1 : IN_FLIGHT;
-        method = new AccelAsyncPrivateKeyMethod(TestCrypto.of(accel), handle, 64, inFlight, COALESCE);
+        method =
+            new AccelAsyncPrivateKeyMethod(
+                TestCrypto.of(accel), handle, 64, inFlight, inFlight == 1 ? 1 : OVERLAP, COALESCE);
         SslContext c =
             SslContextBuilder.forServer(
                     io.netty.handler.ssl.OpenSslX509KeyManagerFactory.newKeyless(pki.chain()))
