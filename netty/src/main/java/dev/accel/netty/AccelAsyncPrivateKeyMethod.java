@@ -120,10 +120,6 @@ public final class AccelAsyncPrivateKeyMethod implements OpenSslAsyncPrivateKeyM
       int overlapBatch,
       boolean coalesceOnEventLoop) {
     this.coalesceOnEventLoop = coalesceOnEventLoop;
-    if (overlapBatch < 1 || overlapBatch > maxBatch) {
-      throw new IllegalArgumentException("overlapBatch must be in 1..maxBatch: " + overlapBatch);
-    }
-    this.overlapBatch = overlapBatch;
     this.crypto = Objects.requireNonNull(crypto, "crypto");
     this.key = Objects.requireNonNull(key, "key");
     if (!"RSA".equals(key.getAlgorithm())) {
@@ -135,6 +131,10 @@ public final class AccelAsyncPrivateKeyMethod implements OpenSslAsyncPrivateKeyM
     if (maxInFlightBatches < 1 || maxInFlightBatches > 64) {
       throw new IllegalArgumentException("maxInFlightBatches must be in 1..64: " + maxInFlightBatches);
     }
+    if (overlapBatch < 1 || overlapBatch > maxBatch) {
+      throw new IllegalArgumentException("overlapBatch must be in 1..maxBatch: " + overlapBatch);
+    }
+    this.overlapBatch = overlapBatch;
     this.maxBatch = maxBatch;
     this.maxInFlightBatches = maxInFlightBatches;
   }
@@ -200,7 +200,7 @@ public final class AccelAsyncPrivateKeyMethod implements OpenSslAsyncPrivateKeyM
     }
   }
 
-  /** Submits what is pending while a submission slot is free. */
+  /** Submits what is pending as far as the batching rule allows. */
   private void flush() {
     List<List<Pending>> ready;
     synchronized (lock) {
