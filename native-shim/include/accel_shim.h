@@ -363,6 +363,15 @@ ACCEL_API int accel_execute_gcm(accel_queue *q, uint64_t session, uint32_t op,
 ACCEL_API int accel_execute_digest(accel_queue *q, uint32_t op,
 				   const uint8_t *src, uint64_t src_off, uint64_t len,
 				   uint8_t *dst, uint64_t dst_off, uint32_t dst_len);
+/*
+ * RSA (ACCEL_OP_RSA_PRIV_CRT or _PUB) on the session's key: src has exactly
+ * n_len bytes (big-endian, < n), dst has room for n_len; what accel_execute
+ * checks, it checks. The cpu engine blinds and verifies private operations
+ * itself (ACCEL_RSA_BLINDS_AND_VERIFIES).
+ */
+ACCEL_API int accel_execute_rsa(accel_queue *q, uint64_t session, uint32_t op,
+				const uint8_t *src, uint64_t src_off, uint64_t src_len,
+				uint8_t *dst, uint64_t dst_off, uint64_t dst_len);
 
 /*
  * Batch digest, cpu backend (added after ABI 1; additive): n messages

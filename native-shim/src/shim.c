@@ -910,6 +910,20 @@ ACCEL_API int accel_execute_digest(accel_queue *q, uint32_t op,
 	return accel_execute(q, &d, &out_len);
 }
 
+ACCEL_API int accel_execute_rsa(accel_queue *q, uint64_t session, uint32_t op,
+				const uint8_t *src, uint64_t src_off, uint64_t src_len,
+				uint8_t *dst, uint64_t dst_off, uint64_t dst_len)
+{
+	struct accel_desc d = { .session = session, .op = op, .src = at(src, src_off),
+				.src_len = src_len, .dst = (uint8_t *)at(dst, dst_off),
+				.dst_len = dst_len };
+	uint32_t out_len;
+
+	if (op != ACCEL_OP_RSA_PRIV_CRT && op != ACCEL_OP_RSA_PUB)
+		return ACCEL_EINVAL;
+	return accel_execute(q, &d, &out_len);
+}
+
 ACCEL_API int accel_reap(accel_queue *q, struct accel_cqe *cqes, uint32_t max, uint32_t *got)
 {
 	uint32_t n, errs = 0;

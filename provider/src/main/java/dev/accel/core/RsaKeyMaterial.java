@@ -109,6 +109,12 @@ public final class RsaKeyMaterial {
     return d != null;
   }
 
+  /** The derivative already cached for {@code owner}, or null (per-request fast path, no lambda). */
+  @SuppressWarnings("unchecked")
+  public <T extends AutoCloseable> T cached(Object owner) {
+    return (T) derived.get(owner);
+  }
+
   /** True for a two-prime key carrying p, q, dp, dq, qinv (and the public exponent). */
   public boolean hasCrt() {
     return p != null && e != null;

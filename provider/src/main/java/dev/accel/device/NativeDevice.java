@@ -557,10 +557,19 @@ public final class NativeDevice implements Device {
   }
 
   private byte[] rsa(int op, RsaKeyMaterial key, byte[] input, long timeoutNanos) throws DeviceException {
-    long deadline = deadline(timeoutNanos);
     int k = key.modulusBytes();
     DeviceQueue q = queue();
     Session s = q.rsaSession(key);
+    if (q.canExecuteRsa()) {
+      // cpu engine: straight from the caller's array into the result (critical downcall)
+      byte[] result = new byte[k];
+      int st = q.executeRsa(s, op, input, k, result, 0);
+      if (st != NativeStatus.OK) {
+        throw NativeStatus.toDeviceException(st, name() + ": " + Opcode.name(op));
+      }
+      return result;
+    }
+    long deadline = deadline(timeoutNanos);
     long dstOff = align(k);
     Request r = q.newRequest(dstOff + k);
     try {

@@ -358,6 +358,36 @@ public final class Shim {
     }
   }
 
+  private static final class ExecuteRsa {
+    static final MethodHandle MH =
+        bindOptional(
+            "accel_execute_rsa",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG, C_INT,
+                C_POINTER, C_LONG_LONG, C_LONG_LONG, // src, src_off, src_len
+                C_POINTER, C_LONG_LONG, C_LONG_LONG), // dst, dst_off, dst_len
+            CRITICAL_HEAP);
+  }
+
+  /** True when the shim has {@code accel_execute_rsa}. */
+  public static boolean hasExecuteRsa() {
+    return ExecuteRsa.MH != null;
+  }
+
+  /**
+   * {@code int accel_execute_rsa(accel_queue *q, uint64_t session, uint32_t op, src, src_off,
+   * src_len, dst, dst_off, dst_len)}: raw RSA on the session's key, on this thread (cpu backend
+   * only); buffers as for {@link #executeGcm}.
+   */
+  public static int executeRsa(
+      MemorySegment queue, long session, int op, MemorySegment src, long srcOff, long srcLen,
+      MemorySegment dst, long dstOff, long dstLen) {
+    try {
+      return (int) ExecuteRsa.MH.invokeExact(queue, session, op, src, srcOff, srcLen, dst, dstOff, dstLen);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
   private static final class ExecuteDigestBatch {
     static final MethodHandle MH =
         bindOptional(

@@ -297,6 +297,45 @@ public final class DeviceQueue implements AutoCloseable {
     }
   }
 
+  /** True when {@link #executeRsa} is available (cpu backend with a shim that has it). */
+  public boolean canExecuteRsa() {
+    return canExecuteInline() && dev.accel.ffm.Shim.hasExecuteRsa();
+  }
+
+  /**
+   * Raw RSA ({@code op} RSA_PRIV_CRT or RSA_PUB) of {@code in[0..len)} into {@code
+   * out[outOff..outOff+len)} on the caller's thread ({@link #canExecuteRsa()} only): no request
+   * object, no native buffer, no copy.
+   *
+   * @return the shim status ({@link NativeStatus#OK} or an error code)
+   */
+  public int executeRsa(Session session, int op, byte[] in, int len, byte[] out, int outOff)
+      throws DeviceException {
+    if (session.state.queue != this) {
+      throw new IllegalArgumentException("session belongs to another queue");
+    }
+    // The shim gets whole arrays: these checks are all that keeps C inside them.
+    Objects.checkFromIndexSize(0, len, in.length);
+    Objects.checkFromIndexSize(outOff, len, out.length);
+    enterExecute();
+    try {
+      if (!session.retain()) {
+        throw new DeviceException(DeviceException.Reason.GONE, 0, "session closed (key destroyed)");
+      }
+      int st;
+      try {
+        HeapSegments hs = HeapSegments.current();
+        st = handle.executeRsa(session.id(), op, hs.of(in), 0, len, hs.of(out), outOff, len);
+      } finally {
+        session.state.release();
+      }
+      completed.increment(); // counted like a reaped completion
+      return st;
+    } finally {
+      executing.decrementAndGet();
+    }
+  }
+
   /** True when {@link #executeDigestBatch} is available (cpu backend with a multi-buffer shim). */
   public boolean canExecuteDigestBatch() {
     return canExecuteInline() && dev.accel.ffm.Shim.hasDigestBatch();
@@ -807,6 +846,11 @@ public final class DeviceQueue implements AutoCloseable {
 
   /** The session of {@code key} on this queue (CRT parts included when the key has them). */
   public Session rsaSession(RsaKeyMaterial key) throws DeviceException {
+    Session hit = key.cached(this); // per-signature fast path: no capturing lambdas
+    if (hit != null) {
+      checkAlive();
+      return hit;
+    }
     return cachedSession(() -> key.derived(this, k -> createRsaSession(k)));
   }
 
