@@ -252,6 +252,14 @@ ACCEL_API uint32_t accel_abi_sizeof(uint32_t struct_id); /* 0 for an unknown id 
  */
 ACCEL_API int accel_backend_probe(uint32_t backend, char *reason, uint32_t reason_len);
 
+/*
+ * Which kernel computes each operation on the cpu engine (and the emulated
+ * device, which computes with the same code) and why: NUL-terminated text,
+ * one line per operation, cut to len bytes. ENODEV (with the reason) when
+ * libcrypto cannot be loaded.
+ */
+ACCEL_API int accel_kernels(char *buf, uint32_t len);
+
 /* ---- devices ---- */
 ACCEL_API int accel_dev_open(uint32_t backend, const struct accel_dev_config *cfg, accel_dev **out);
 ACCEL_API int accel_dev_caps(accel_dev *dev, struct accel_caps *caps);

@@ -30,7 +30,8 @@
  * SHA-2 stays on libcrypto's low-level SHA256()/SHA512() one-shots: measured
  * on Zen 4 they are 1.5-2x faster than EVP_Digest for small messages (no
  * provider lookup) and equal in bulk; SHA-256 runs on SHA-NI when the CPU has
- * it. RSA stays on libcrypto BN (constant-time Montgomery, CRT).
+ * it. RSA: see crypto_libcrypto.c (cached Montgomery contexts, the AVX-512
+ * IFMA kernel of rsa_ifma.c for the CRT halves) and shim_kernels_describe.
  */
 #define _GNU_SOURCE
 #if defined(__x86_64__) || defined(__i386__)
@@ -43,6 +44,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "rsa_ifma.h"
+#include "sha_mb.h"
 
 /* ---- prototypes (intel-ipsec-mb.h 1.3; never included) ---- */
 struct gcm_key_data;		/* opaque to us: 1024 bytes, 64-byte aligned (see GCM_KD_SIZE) */
@@ -237,6 +240,42 @@ const char *shim_kernel_driver(void)
 {
 	pthread_once(&k_once, k_init);
 	return k_driver;
+}
+
+/*
+ * One line per operation: which kernel computes it on the cpu engine (and the
+ * emulated device, which computes with the same code) and why that one.
+ */
+void shim_kernels_describe(char *buf, size_t len)
+{
+	const struct cpu_feat f = cpu_features();
+
+	const char *mb = shim_sha_mb_kernel();
+	char gcm[160];
+
+	pthread_once(&k_once, k_init);
+	if (k_ipsecmb)
+		snprintf(gcm, sizeof(gcm), "%s (Intel multi-buffer library found; best arch for this CPU)",
+			 k_gcm_name);
+	else
+		snprintf(gcm, sizeof(gcm), "libcrypto EVP (%s)", k_reason[0] ? k_reason : "no ipsec-mb");
+	snprintf(buf, len,
+		 "aes-gcm       %s\n"
+		 "sha-2         %s (one message per call)\n"
+		 "sha-2 batch   %s\n"
+		 "rsa private   %s; the cpu engine blinds and checks every CRT result\n"
+		 "rsa public    %s\n",
+		 gcm,
+		 f.sha ? "libcrypto low-level calls: SHA-256 on SHA-NI, SHA-512 on AVX2"
+		       : "libcrypto low-level calls (no SHA-NI)",
+		 !strcmp(mb, "avx512") ? "AVX-512 multi-buffer: 16 lanes SHA-224/256, 8 lanes SHA-384/512"
+		 : !strcmp(mb, "libcrypto") ? "libcrypto, one message at a time (no AVX-512 or SHA-NI)"
+					    : mb,
+		 shim_ifma_usable()
+			 ? "AVX-512 IFMA kernel for 1024/1536/2048-bit primes (both halves interleaved), "
+			   "libcrypto BN otherwise"
+			 : "libcrypto (BN_mod_exp_mont_consttime_x2 for 1024-bit primes; no AVX-512 IFMA)",
+		 "libcrypto BN_mod_exp_mont with the session's cached Montgomery context");
 }
 
 int shim_gcm_prepare(struct shim_sess *s)

@@ -32,6 +32,8 @@ uint32_t shim_digest_len(uint32_t op);
 /* ---- kernel selection and AES-GCM on ipsec-mb (crypto_ipsecmb.c) ---- */
 struct shim_sess;
 const char *shim_kernel_driver(void);
+/* Which kernel computes each operation and why, one line each (accel_kernels). */
+void shim_kernels_describe(char *buf, size_t len);
 int shim_gcm_prepare(struct shim_sess *s);	/* precompute key data (AEAD session create) */
 void shim_gcm_release(struct shim_sess *s);	/* wipe and free it */
 int shim_gcm_run(bool seal, const struct shim_sess *s, const uint8_t *iv, uint32_t iv_len,

@@ -924,6 +924,20 @@ ACCEL_API int accel_execute_rsa(accel_queue *q, uint64_t session, uint32_t op,
 	return accel_execute(q, &d, &out_len);
 }
 
+ACCEL_API int accel_kernels(char *buf, uint32_t len)
+{
+	char reason[160];
+
+	if (!buf || !len)
+		return ACCEL_EINVAL;
+	if (accel_backend_probe(ACCEL_BACKEND_CPU, reason, sizeof(reason)) != ACCEL_OK) {
+		snprintf(buf, len, "no cpu engine: %s\n", reason);
+		return ACCEL_ENODEV;
+	}
+	shim_kernels_describe(buf, len);
+	return ACCEL_OK;
+}
+
 ACCEL_API int accel_reap(accel_queue *q, struct accel_cqe *cqes, uint32_t max, uint32_t *got)
 {
 	uint32_t n, errs = 0;

@@ -41,6 +41,13 @@ final class DevicesCommand implements Command {
       try (NativeDevice d = Devices.open(backend, DeviceOptions.defaults())) {
         out.println(backend + ": available");
         print(d, out);
+        if (backend.equals("cpu")) {
+          // the emulated device computes with the same kernels
+          out.println("  kernels (cpu engine and emu):");
+          for (String line : Devices.kernels()) {
+            out.println("    " + line);
+          }
+        }
       } catch (Exception e) {
         out.println(backend + ": probe ok but open failed: " + e.getMessage());
       }

@@ -72,6 +72,23 @@ public final class Devices {
       boolean usable,
       String reason) {}
 
+  /**
+   * Which kernel computes each operation on the cpu engine (and the emulated device) and why, one
+   * line per operation; empty without the shim or when libcrypto is missing.
+   */
+  public static List<String> kernels() {
+    if (!NativeLibrary.isAvailable()) {
+      return List.of();
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buf = arena.allocate(4096);
+      if (Shim.kernels(buf, 4096) != NativeStatus.OK) {
+        return List.of();
+      }
+      return List.of(buf.getString(0).split("\n"));
+    }
+  }
+
   /** The UACCE devices the shim discovers (empty without the shim or without devices). */
   public static List<UacceDevice> uacceDevices() {
     if (!NativeLibrary.isAvailable()) {

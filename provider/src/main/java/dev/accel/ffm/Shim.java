@@ -111,6 +111,27 @@ public final class Shim {
     }
   }
 
+  private static final class Kernels {
+    static final MethodHandle MH =
+        bindOptional("accel_kernels", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+  }
+
+  /**
+   * {@code int accel_kernels(char *buf, uint32_t len)}: which kernel computes each operation on
+   * the cpu engine and why, one line per operation; {@link NativeStatus#ENOTSUP} from a shim that
+   * predates it.
+   */
+  public static int kernels(MemorySegment buf, int len) {
+    if (Kernels.MH == null) {
+      return NativeStatus.ENOTSUP;
+    }
+    try {
+      return (int) Kernels.MH.invokeExact(buf, len);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
   // ---- devices ----
 
   private static final class DevOpen {

@@ -43,6 +43,11 @@ class MainTest {
     assertTrue(s.contains("opcodes     gcm-seal gcm-open sha224 sha256 sha384 sha512 rsa-priv-crt rsa-pub"), s);
     assertTrue(s.contains("health      OK"), s);
     assertTrue(s.contains("profile     fast"), s);
+    // which kernel serves each operation, and why (issue 6)
+    assertTrue(s.contains("kernels (cpu engine and emu):"), s);
+    for (String op : new String[] {"aes-gcm ", "sha-2 ", "sha-2 batch ", "rsa private ", "rsa public "}) {
+      assertTrue(s.lines().anyMatch(l -> l.startsWith("    " + op)), op + " in " + s);
+    }
   }
 
   @Test
