@@ -17,7 +17,8 @@
  *
  * Exponentiation: fixed 5-bit windows over all exp_len * 8 bits, the window
  * value chosen from a 32-entry table by reading every entry and keeping one
- * with a lane mask (no secret-dependent address or branch).
+ * with a lane mask (no secret-dependent address or branch). Public exponents
+ * (shim_ifma_modexp_pub) take plain square-and-multiply instead.
  *
  * Every x86 function that uses AVX-512 carries a per-function target
  * attribute: the library is built without -mavx512* and must load on any
@@ -431,6 +432,44 @@ DEFINE_MODEXP(30, 4)
 DEFINE_MODEXP(40, 5)
 
 /*
+ * Public-exponent exponentiation: left-to-right binary square-and-multiply
+ * over the exponent's significant bits, no table. Variable time in the
+ * exponent only (which bits are set decides whether a multiplication
+ * follows a squaring); the base and intermediate values take the same
+ * data-independent AMM path as in modexp_impl. For e = 65537: 16 squarings,
+ * 1 multiplication and 2 conversions, against 31 table products, 24
+ * squarings and 5 table scans of the fixed window. x holds the base on entry
+ * and the result, reduced to [0, m), on return; b and acc are scratch.
+ */
+IFMA_INLINE void modexp_pub_impl(const struct shim_ifma_mont *mt, uint64_t *x, uint64_t *b,
+				 uint64_t *acc, const uint8_t *exp, size_t exp_len, size_t top,
+				 unsigned n, unsigned nv)
+{
+	/* b = base R mod m (< 2m); acc starts at b for the top bit (set by definition of top). */
+	amm(b, x, mt->rr, mt->m, mt->k0, n, nv);
+	memcpy(acc, b, MAX_LIMBS * sizeof(*acc));
+	for (size_t pos = top; pos-- > 0;) {
+		amm(acc, acc, acc, mt->m, mt->k0, n, nv);
+		if ((exp[exp_len - 1 - pos / 8] >> (pos % 8)) & 1) /* public exponent */
+			amm(acc, acc, b, mt->m, mt->k0, n, nv);
+	}
+	/* Out of Montgomery form: acc 1 R^-1 <= m (equal only for base 0), then into [0, m). */
+	amm(x, acc, limbs_one, mt->m, mt->k0, n, nv);
+	ct_reduce(x, mt->m, n);
+}
+
+#define DEFINE_MODEXP_PUB(N, NV)                                                                  \
+	IFMA_TARGET __attribute__((noinline)) static void modexp_pub_##N(                         \
+		const struct shim_ifma_mont *mt, uint64_t *x, uint64_t *b, uint64_t *acc,         \
+		const uint8_t *exp, size_t exp_len, size_t top)                                    \
+	{                                                                                         \
+		modexp_pub_impl(mt, x, b, acc, exp, exp_len, top, N, NV);                         \
+	}
+DEFINE_MODEXP_PUB(20, 3)
+DEFINE_MODEXP_PUB(30, 4)
+DEFINE_MODEXP_PUB(40, 5)
+
+/*
  * R^2 mod m: x = 2^(bits-1) (< m, m has exactly `bits` bits) doubled with a
  * masked subtraction up to 2^(52n + d), then k AMM squarings, each mapping
  * 2^(52n + e) to 2^(52n + 2e), where d 2^k = 52n. No branch on m (a secret
@@ -561,6 +600,46 @@ int shim_ifma_modexp(const struct shim_ifma_mont *m, uint8_t *out, const uint8_t
 	return 0;
 }
 
+int shim_ifma_modexp_pub(const struct shim_ifma_mont *m, uint8_t *out, const uint8_t *base,
+			 const uint8_t *exp, size_t exp_len)
+{
+	_Alignas(64) uint64_t x[MAX_LIMBS], b[MAX_LIMBS], acc[MAX_LIMBS];
+	size_t i = 0, top;
+
+	if (load_base(m, out, base, exp, exp_len, x)) {
+		explicit_bzero(x, sizeof(x));
+		return -1;
+	}
+	/* The most significant set bit (the exponent is public: scanning it is fine). */
+	while (i < exp_len && !exp[i])
+		i++;
+	if (i == exp_len) {
+		/* base^0 = 1, and 1 < m (m has 1024 or more bits) */
+		memset(x, 0, sizeof(x));
+		x[0] = 1;
+	} else {
+		top = (exp_len - 1 - i) * 8 + 7;
+		while (!((exp[i] >> (top % 8)) & 1))
+			top--;
+		switch (m->n) {
+		case 20:
+			modexp_pub_20(m, x, b, acc, exp, exp_len, top);
+			break;
+		case 30:
+			modexp_pub_30(m, x, b, acc, exp, exp_len, top);
+			break;
+		default:
+			modexp_pub_40(m, x, b, acc, exp, exp_len, top);
+			break;
+		}
+		explicit_bzero(b, sizeof(b));
+		explicit_bzero(acc, sizeof(acc));
+	}
+	limbs_to_bytes(out, m->bytes, x);
+	explicit_bzero(x, sizeof(x));
+	return 0;
+}
+
 int shim_ifma_modexp_x2(const struct shim_ifma_mont *m1, uint8_t *out1, const uint8_t *base1,
 			const uint8_t *exp1, size_t exp1_len,
 			const struct shim_ifma_mont *m2, uint8_t *out2, const uint8_t *base2,
@@ -618,6 +697,17 @@ size_t shim_ifma_mont_bytes(const struct shim_ifma_mont *m)
 
 int shim_ifma_modexp(const struct shim_ifma_mont *m, uint8_t *out, const uint8_t *base,
 		     const uint8_t *exp, size_t exp_len)
+{
+	(void)m;
+	(void)out;
+	(void)base;
+	(void)exp;
+	(void)exp_len;
+	return -1;
+}
+
+int shim_ifma_modexp_pub(const struct shim_ifma_mont *m, uint8_t *out, const uint8_t *base,
+			 const uint8_t *exp, size_t exp_len)
 {
 	(void)m;
 	(void)out;

@@ -3,7 +3,8 @@
  * test_rsa_ifma.c - the AVX-512 IFMA modular exponentiation (src/rsa_ifma.c)
  * against libcrypto's BN_mod_exp as the reference, for 1024/1536/2048-bit odd
  * moduli: edge values, rejected arguments, aliasing, thousands of random
- * cases per size, and the interleaved x2 entry point.
+ * cases per size, the interleaved x2 entry point, and the variable-time
+ * public-exponent entry (shim_ifma_modexp_pub).
  *
  * The kernel is internal to the library (only accel_* is exported), so it is
  * compiled into this program from its source. On a CPU without AVX-512 IFMA
@@ -324,6 +325,124 @@ static void test_x2(size_t len, unsigned cases)
 	shim_ifma_mont_free(mt2);
 }
 
+static int check_pub(const struct shim_ifma_mont *mt, const uint8_t *m, const uint8_t *base,
+		     size_t len, const uint8_t *exp, size_t exp_len, const char *what)
+{
+	uint8_t got[256], want[256];
+	int rc = shim_ifma_modexp_pub(mt, got, base, exp, exp_len);
+
+	ref_modexp(want, m, base, len, exp, exp_len);
+	CHECK(rc == 0, "pub %s: %zu-bit modexp returned %d", what, len * 8, rc);
+	CHECK(memcmp(got, want, len) == 0,
+	      "pub %s: %zu-bit result differs from BN_mod_exp (exp_len %zu)", what, len * 8,
+	      exp_len);
+	return rc == 0 && memcmp(got, want, len) == 0 ? 0 : -1;
+}
+
+/*
+ * shim_ifma_modexp_pub (square-and-multiply over the exponent's significant
+ * bits): RSA's usual public exponents, a random odd 32-bit one, full-length
+ * ones, edge bases and exponents, aliasing and argument rejection.
+ */
+static void test_pub(size_t len, unsigned cases)
+{
+	static const uint8_t e3[] = { 3 }, e17[] = { 17 }, e65537[] = { 0x01, 0x00, 0x01 };
+	uint8_t m[256], base[256], exp[256], got[256], want[256], out[256], sentinel[256];
+	struct shim_ifma_mont *mt = NULL;
+	unsigned bad = 0;
+
+	for (unsigned i = 0; i < cases && bad < 5; i++) {
+		if (i % 16 == 0) {
+			shim_ifma_mont_free(mt);
+			rnd_modulus(m, len);
+			mt = shim_ifma_mont_new(m, len);
+			REQUIRE(mt, "mont_new");
+		}
+		rnd_base(base, m, len);
+		bad += check_pub(mt, m, base, len, e3, sizeof(e3), "e = 3") != 0;
+		bad += check_pub(mt, m, base, len, e17, sizeof(e17), "e = 17") != 0;
+		bad += check_pub(mt, m, base, len, e65537, sizeof(e65537), "e = 65537") != 0;
+		rnd_bytes(exp, 4); /* a random odd 32-bit exponent, top bit set */
+		exp[0] |= 0x80;
+		exp[3] |= 1;
+		bad += check_pub(mt, m, base, len, exp, 4, "random 32-bit odd e") != 0;
+		if (i % 8 == 0) { /* full length (as long as m): 8 len squarings, slower */
+			rnd_bytes(exp, len);
+			bad += check_pub(mt, m, base, len, exp, len, "full-length e") != 0;
+		}
+		if (i % 8 == 1) { /* random length with leading zero bytes */
+			size_t el = rnd_exp(exp, len);
+
+			bad += check_pub(mt, m, base, len, exp, el, "random e") != 0;
+		}
+	}
+
+	/* Edge bases (0, 1, m - 1) and exponents (0, 1, 2, 65537 with leading zero bytes). */
+	for (int b = 0; b < 3; b++) {
+		memset(base, 0, len);
+		if (b == 1)
+			base[len - 1] = 1;
+		if (b == 2) {
+			memcpy(base, m, len);
+			base[len - 1] &= 0xfe;
+		}
+		memset(exp, 0, len);
+		check_pub(mt, m, base, len, exp, 1, "exp 0 (1 byte)");
+		check_pub(mt, m, base, len, exp, len, "exp 0 (full length)");
+		exp[len - 1] = 1;
+		check_pub(mt, m, base, len, exp, len, "exp 1, leading zeros");
+		check_pub(mt, m, base, len, exp + len - 1, 1, "exp 1");
+		exp[len - 1] = 2;
+		check_pub(mt, m, base, len, exp + len - 1, 1, "exp 2");
+		exp[len - 3] = 1;
+		exp[len - 1] = 1;
+		check_pub(mt, m, base, len, exp, len, "e = 65537, leading zeros");
+		memset(exp, 0xff, len);
+		check_pub(mt, m, base, len, exp, len, "exp all ones");
+	}
+
+	/* Aliasing: out == base. */
+	rnd_base(base, m, len);
+	ref_modexp(want, m, base, len, e65537, sizeof(e65537));
+	memcpy(got, base, len);
+	CHECK_RC(shim_ifma_modexp_pub(mt, got, got, e65537, sizeof(e65537)), 0);
+	CHECK(memcmp(got, want, len) == 0, "pub out == base: wrong result");
+
+	/* Rejected arguments write nothing. */
+	memset(sentinel, 0xA5, sizeof(sentinel));
+	memcpy(out, sentinel, len);
+	memcpy(base, m, len); /* base == m */
+	CHECK_RC(shim_ifma_modexp_pub(mt, out, base, e65537, sizeof(e65537)), -1);
+	memset(base, 0xff, len); /* base > m */
+	CHECK_RC(shim_ifma_modexp_pub(mt, out, base, e65537, sizeof(e65537)), -1);
+	rnd_base(base, m, len);
+	memset(exp, 0, len);
+	exp[len - 1] = 3;
+	CHECK_RC(shim_ifma_modexp_pub(mt, out, base, exp, 0), -1);
+	CHECK_RC(shim_ifma_modexp_pub(mt, out, base, exp, len + 1), -1);
+	CHECK_RC(shim_ifma_modexp_pub(NULL, out, base, e3, 1), -1);
+	CHECK_RC(shim_ifma_modexp_pub(mt, NULL, base, e3, 1), -1);
+	CHECK_RC(shim_ifma_modexp_pub(mt, out, NULL, e3, 1), -1);
+	CHECK_RC(shim_ifma_modexp_pub(mt, out, base, NULL, 1), -1);
+	CHECK(memcmp(out, sentinel, len) == 0, "pub wrote its output on a rejected call");
+	shim_ifma_mont_free(mt);
+
+	/* Moduli with all limbs full and with a sparse top. */
+	for (int k = 0; k < 2; k++) {
+		memset(m, k ? 0 : 0xff, len);
+		m[0] |= 0x80;
+		m[len - 1] |= 1;
+		mt = shim_ifma_mont_new(m, len);
+		REQUIRE(mt, "mont_new special modulus");
+		rnd_base(base, m, len);
+		check_pub(mt, m, base, len, e65537, sizeof(e65537), "special modulus");
+		memcpy(base, m, len);
+		base[len - 1] &= 0xfe;
+		check_pub(mt, m, base, len, e65537, sizeof(e65537), "special modulus, base m - 1");
+		shim_ifma_mont_free(mt);
+	}
+}
+
 int main(void)
 {
 	static const size_t sizes[] = { 128, 192, 256 };
@@ -350,6 +469,7 @@ int main(void)
 		CHECK(shim_ifma_mont_new(m, 256) == NULL, "mont_new succeeded without IFMA");
 		CHECK_RC(shim_ifma_modexp(NULL, out, b, e, 1), -1);
 		CHECK_RC(shim_ifma_modexp_x2(NULL, out, b, e, 1, NULL, out, b, e, 1), -1);
+		CHECK_RC(shim_ifma_modexp_pub(NULL, out, b, e, 1), -1);
 		CHECK(shim_ifma_mont_bytes(NULL) == 0, "mont_bytes(NULL)");
 		if (t_failures)
 			return t_done();
@@ -367,6 +487,7 @@ int main(void)
 		test_edges(sizes[i]);
 		test_random(sizes[i], cases);
 		test_x2(sizes[i], cases / 4);
+		test_pub(sizes[i], cases / 4);
 	}
 	lc.BN_CTX_free(bn_ctx);
 	return t_done();
