@@ -275,7 +275,10 @@ void shim_kernels_describe(char *buf, size_t len)
 			 ? "AVX-512 IFMA kernel for 1024/1536/2048-bit primes (both halves interleaved), "
 			   "libcrypto BN otherwise"
 			 : "libcrypto (BN_mod_exp_mont_consttime_x2 for 1024-bit primes; no AVX-512 IFMA)",
-		 "libcrypto BN_mod_exp_mont with the session's cached Montgomery context");
+		 shim_ifma_usable()
+			 ? "AVX-512 IFMA square-and-multiply (public exponent, variable time) for "
+			   "1024/1536/2048-bit moduli, libcrypto BN_mod_exp_mont otherwise"
+			 : "libcrypto BN_mod_exp_mont with the session's cached Montgomery context");
 }
 
 int shim_gcm_prepare(struct shim_sess *s)
