@@ -980,10 +980,15 @@ ACCEL_API int accel_reap(accel_queue *q, struct accel_cqe *cqes, uint32_t max, u
 	atomic_fetch_add(&q->dev->completed, n);
 	if (errs)
 		atomic_fetch_add(&q->dev->errors, errs);
-	if (n && q->efd >= 0 && !shim_cq_count(&q->cq)) {
+	if (q->efd >= 0 && !shim_cq_count(&q->cq)) {
 		uint64_t v;
 
-		/* drained: clear readiness, then re-arm if a producer raced with us */
+		/*
+		 * drained: clear readiness, then re-arm if a producer raced with us. Also when
+		 * this reap found nothing: shim_post writes the eventfd after it pushed the
+		 * completion, so a reap between the two leaves a late, spurious readiness that
+		 * the next reap must clear (else a poll()-driven reaper would spin).
+		 */
 		(void)!read(q->efd, &v, sizeof(v));
 		if (shim_cq_count(&q->cq))
 			(void)!write(q->efd, &(uint64_t){ 1 }, sizeof(uint64_t));
