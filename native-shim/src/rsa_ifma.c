@@ -33,8 +33,9 @@
 #include <string.h>
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
+
+#include "cpu_x86.h"
 
 #define IFMA_TARGET __attribute__((target("avx512f,avx512vl,avx512ifma,avx512bw")))
 #define IFMA_INLINE static inline __attribute__((always_inline)) IFMA_TARGET
@@ -63,21 +64,8 @@ struct ifma_scratch {
 
 bool shim_ifma_usable(void)
 {
-	unsigned a, b, c, d;
-	uint32_t xcr0_lo, xcr0_hi;
-
-	/* CPUID.1:ECX.OSXSAVE[27]: XGETBV is available. */
-	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27)))
-		return false;
-	/* CPUID.(7,0):EBX AVX512F[16], AVX512IFMA[21], AVX512BW[30], AVX512VL[31]. */
-	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
-		return false;
-	if ((b & 0xC0210000u) != 0xC0210000u)
-		return false;
-	/* XCR0: SSE[1], AVX[2], opmask[5], ZMM_Hi256[6], Hi16_ZMM[7] enabled by the OS. */
-	__asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
-	(void)xcr0_hi;
-	return (xcr0_lo & 0xE6u) == 0xE6u;
+	return shim_cpu_avx512_usable(SHIM_CPU_AVX512F | SHIM_CPU_AVX512IFMA | SHIM_CPU_AVX512BW |
+				      SHIM_CPU_AVX512VL);
 }
 
 /* Big-endian bytes (len*8 <= 52 n) to 52-bit limbs, lanes n..MAX_LIMBS zero. */

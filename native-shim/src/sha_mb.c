@@ -33,6 +33,8 @@
 #if defined(__x86_64__)
 #include <cpuid.h>
 #include <immintrin.h>
+
+#include "cpu_x86.h"
 #endif
 #include <pthread.h>
 #include <stdbool.h>
@@ -119,23 +121,9 @@ static const uint64_t IV512[8] = { 0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6
 
 #define MB_TARGET __attribute__((target("avx512f,avx512bw,avx512vl")))
 
-/* CPUID.(7,0):EBX AVX512F[16], AVX512BW[30], AVX512VL[31]; XCR0 opmask/ZMM state. */
 static bool avx512_usable(void)
 {
-	unsigned a, b, c, d;
-	uint32_t xcr0_lo, xcr0_hi;
-
-	/* CPUID.1:ECX.OSXSAVE[27]: XGETBV is available. */
-	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27)))
-		return false;
-	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
-		return false;
-	if ((b & 0xC0010000u) != 0xC0010000u)
-		return false;
-	/* XCR0: SSE[1], AVX[2], opmask[5], ZMM_Hi256[6], Hi16_ZMM[7] enabled by the OS. */
-	__asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
-	(void)xcr0_hi;
-	return (xcr0_lo & 0xE6u) == 0xE6u;
+	return shim_cpu_avx512_usable(SHIM_CPU_AVX512F | SHIM_CPU_AVX512BW | SHIM_CPU_AVX512VL);
 }
 
 /* A lane's message: whole blocks from the caller's buffer, then the padded tail. */
