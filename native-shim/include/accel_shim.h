@@ -382,6 +382,29 @@ ACCEL_API int accel_execute_rsa(accel_queue *q, uint64_t session, uint32_t op,
 				uint8_t *dst, uint64_t dst_off, uint64_t dst_len);
 
 /*
+ * Host arithmetic around a private-key operation that another device computes
+ * without blinding or checking it (emu, uadk), cpu backend only (added after
+ * ABI 1; additive). The session is an RSA session of this queue (n and e; CRT
+ * parts unused); buffers as for accel_execute_rsa, n_len = bytes of n.
+ *   ACCEL_RSA_HOST_BLIND: src = c (n_len bytes, < n); dst (>= 2 n_len) =
+ *     c' = c r^e mod n, then n_len opaque bytes that unblind the device's
+ *     result for c' (a secret: wipe them after use). Each call draws a new r
+ *     (the session's squaring chain, fresh randomness every 32 uses).
+ *   ACCEL_RSA_HOST_UNBLIND: src (3 n_len) = s' || c' || those opaque bytes,
+ *     where s' is the device's c'^d mod n; dst (>= n_len) = c^d mod n, written
+ *     only if s'^e mod n == c' (RFC 8017 RSAVP1: the CRT fault check).
+ * Returns OK; EIO when the check fails (s' faulty: never release it); EINVAL
+ * on bad arguments (c >= n, c' or the opaque part >= n, lengths, unknown op
+ * or session); ENOTSUP on backends other than cpu. Nothing is written to dst
+ * on failure.
+ */
+#define ACCEL_RSA_HOST_BLIND 1u
+#define ACCEL_RSA_HOST_UNBLIND 2u
+ACCEL_API int accel_rsa_host(accel_queue *q, uint64_t session, uint32_t op,
+			     const uint8_t *src, uint64_t src_off, uint64_t src_len,
+			     uint8_t *dst, uint64_t dst_off, uint64_t dst_len);
+
+/*
  * Batch digest, cpu backend (added after ABI 1; additive): n messages
  * (0 <= n <= ACCEL_DIGEST_BATCH_MAX) concatenated from data + data_off,
  * message i being lens[i] bytes long (the n native-endian uint32 at byte

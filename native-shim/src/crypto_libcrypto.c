@@ -808,6 +808,107 @@ static bool ct_equal(const uint8_t *a, const uint8_t *b, size_t len)
 	return d == 0;
 }
 
+/*
+ * The host's half of a private-key operation that an accelerator computes
+ * without blinding or checking it (emu, uadk: no ACCEL_RSA_BLINDS_AND_VERIFIES).
+ * Blind: dst = I2OSP(c r^e mod n) || I2OSP(r^-1 R mod n), the pair taken from
+ * the session's squaring chain exactly as for the engine's own operations
+ * (blind_take). Unblind: src = s' || c' || f, where s' is the device's result
+ * for c' and f the second half of the blind output; dst = s' f R^-1 mod n =
+ * s' r^-1 only when s'^e mod n == c' (RFC 8017 RSAVP1 of the result, the
+ * Bellcore defence: one faulty CRT result factors n), else ACCEL_EIO and dst
+ * untouched. The check runs on the blinded values, so a faulty s' is rejected
+ * before any unblinding. Both run on the calling thread with the session's
+ * Montgomery context of n (and the IFMA public-exponent kernel where it
+ * applies), replacing three BigInteger products, a division each and a
+ * BigInteger modPow per signature in Java.
+ */
+int shim_rsa_blind(struct shim_rsa *rsa, const uint8_t *src, uint8_t *dst, uint32_t n_len)
+{
+	BN_CTX *ctx = lc.BN_CTX_new();
+	BIGNUM *c, *a, *ai;
+	int ret = ACCEL_ENOMEM;
+
+	if (!ctx)
+		return ACCEL_ENOMEM;
+	lc.BN_CTX_start(ctx);
+	c = lc.BN_CTX_get(ctx);
+	a = lc.BN_CTX_get(ctx);
+	ai = lc.BN_CTX_get(ctx);
+	if (!ai)
+		goto out;
+	ret = ACCEL_EIO;
+	lc.BN_set_flags(c, BN_FLG_CONSTTIME);
+	lc.BN_set_flags(a, BN_FLG_CONSTTIME);
+	lc.BN_set_flags(ai, BN_FLG_CONSTTIME);
+	if (!lc.BN_bin2bn(src, (int)n_len, c))
+		goto out;
+	if (lc.BN_ucmp(c, rsa->n) >= 0) {	/* RFC 8017: "message representative out of range" */
+		ret = ACCEL_EINVAL;
+		goto out;
+	}
+	ret = blind_take(rsa, a, ai, ctx);
+	if (ret)
+		goto out;
+	ret = ACCEL_EIO;
+	/* c (r^e R) R^-1 = c r^e mod n */
+	if (!lc.BN_mod_mul_montgomery(c, c, a, rsa->mont_n, ctx) ||
+	    lc.BN_bn2binpad(c, dst, (int)n_len) != (int)n_len ||
+	    lc.BN_bn2binpad(ai, dst + n_len, (int)n_len) != (int)n_len) {
+		explicit_bzero(dst, 2 * (size_t)n_len);
+		goto out;
+	}
+#ifdef SHIM_RSA_TEST_HOOKS
+	atomic_fetch_add(&shim_rsa_test_blinded, 1);
+#endif
+	ret = ACCEL_OK;
+out:
+	lc.BN_CTX_end(ctx);
+	lc.BN_CTX_free(ctx);	/* BN_clear_free of every temporary: a, ai are secret */
+	return ret;
+}
+
+int shim_rsa_unblind(struct shim_rsa *rsa, const uint8_t *src, uint8_t *dst, uint32_t n_len)
+{
+	BN_CTX *ctx = lc.BN_CTX_new();
+	BIGNUM *s, *f, *v;
+	uint8_t *got = NULL;
+	int ret = ACCEL_ENOMEM;
+
+	if (!ctx)
+		return ACCEL_ENOMEM;
+	lc.BN_CTX_start(ctx);
+	s = lc.BN_CTX_get(ctx);
+	f = lc.BN_CTX_get(ctx);
+	v = lc.BN_CTX_get(ctx);
+	got = malloc(n_len);
+	if (!v || !got)
+		goto out;
+	ret = ACCEL_EIO;
+	lc.BN_set_flags(f, BN_FLG_CONSTTIME);
+	if (!lc.BN_bin2bn(src, (int)n_len, s) || !lc.BN_bin2bn(src + 2 * (size_t)n_len, (int)n_len, f) ||
+	    !lc.BN_bin2bn(src + n_len, (int)n_len, v))
+		goto out;
+	if (lc.BN_ucmp(f, rsa->n) >= 0 || lc.BN_ucmp(v, rsa->n) >= 0) {
+		ret = ACCEL_EINVAL;	/* not what shim_rsa_blind gave: a caller error */
+		goto out;
+	}
+	/* s' >= n is no RSA result at all (a fault): ACCEL_EIO like any failed check */
+	if (lc.BN_ucmp(s, rsa->n) >= 0 || !rsa_public_exp(rsa, v, s, ctx) ||
+	    lc.BN_bn2binpad(v, got, (int)n_len) != (int)n_len || !ct_equal(got, src + n_len, n_len))
+		goto out;
+	/* s' (r^-1 R) R^-1 = s' r^-1 = c^d mod n */
+	if (!lc.BN_mod_mul_montgomery(s, s, f, rsa->mont_n, ctx) ||
+	    lc.BN_bn2binpad(s, dst, (int)n_len) != (int)n_len)
+		goto out;
+	ret = ACCEL_OK;
+out:
+	free(got);	/* s'^e: the blinded input, public to the device anyway */
+	lc.BN_CTX_end(ctx);
+	lc.BN_CTX_free(ctx);
+	return ret;
+}
+
 int shim_rsa_op(struct shim_rsa *rsa, bool priv, const uint8_t *src, uint8_t *dst,
 		uint32_t n_len)
 {

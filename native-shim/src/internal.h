@@ -53,6 +53,9 @@ void shim_rsa_free(struct shim_rsa *rsa);
 bool shim_rsa_has_crt(const struct shim_rsa *rsa);
 int shim_rsa_op(struct shim_rsa *rsa, bool priv, const uint8_t *src, uint8_t *dst,
 		uint32_t n_len);
+/* Host half of a device's private-key operation (accel_rsa_host): see crypto_libcrypto.c. */
+int shim_rsa_blind(struct shim_rsa *rsa, const uint8_t *src, uint8_t *dst, uint32_t n_len);
+int shim_rsa_unblind(struct shim_rsa *rsa, const uint8_t *src, uint8_t *dst, uint32_t n_len);
 
 /* ---- sessions ---- */
 struct shim_sess {

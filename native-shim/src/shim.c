@@ -924,6 +924,42 @@ ACCEL_API int accel_execute_rsa(accel_queue *q, uint64_t session, uint32_t op,
 	return accel_execute(q, &d, &out_len);
 }
 
+ACCEL_API int accel_rsa_host(accel_queue *q, uint64_t session, uint32_t op,
+			     const uint8_t *src, uint64_t src_off, uint64_t src_len,
+			     uint8_t *dst, uint64_t dst_off, uint64_t dst_len)
+{
+	struct shim_sess *s;
+	uint64_t n_len;
+	int ret = queue_check(q, true);
+
+	if (ret)
+		return ret;
+	if (q->dev->backend != ACCEL_BACKEND_CPU)
+		return ACCEL_ENOTSUP;
+	if ((op != ACCEL_RSA_HOST_BLIND && op != ACCEL_RSA_HOST_UNBLIND) || !src || !dst)
+		return ACCEL_EINVAL;
+	pthread_mutex_lock(&q->sess_lock);
+	s = shim_sess_lookup_locked(q, session);
+	if (s)
+		atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+	pthread_mutex_unlock(&q->sess_lock);
+	if (!s)
+		return ACCEL_EINVAL;
+	n_len = s->n_len;
+	if (s->family != ACCEL_FAMILY_RSA || !s->rsa)
+		ret = ACCEL_EINVAL;
+	else if (op == ACCEL_RSA_HOST_BLIND)
+		ret = src_len == n_len && dst_len >= 2 * n_len
+			? shim_rsa_blind(s->rsa, src + src_off, dst + dst_off, (uint32_t)n_len)
+			: ACCEL_EINVAL;
+	else
+		ret = src_len == 3 * n_len && dst_len >= n_len
+			? shim_rsa_unblind(s->rsa, src + src_off, dst + dst_off, (uint32_t)n_len)
+			: ACCEL_EINVAL;
+	atomic_fetch_sub_explicit(&s->refs, 1, memory_order_release);
+	return ret;
+}
+
 ACCEL_API int accel_kernels(char *buf, uint32_t len)
 {
 	char reason[160];
