@@ -69,7 +69,8 @@ public final class AccelProvider extends Provider {
     this.counters = new RouteCounters();
     this.selection = DeviceSelection.open(config, injectedDevices);
     this.router =
-        new Router(config, selection.devices(), selection.software(), selection.softwareLabel(), counters);
+        new Router(config, selection.devices(), selection.software(), selection.softwareLabel(), counters,
+            selection.rsaHostEngine());
     for (Services.Row row : Services.rows()) {
       if (config.enabled(row.family())) {
         putService(new AccelService(this, row));

@@ -74,6 +74,7 @@ public final class AccelConfig {
   public static final String KEY_EMU_PROFILE = "accel.emu.profile";
   public static final String KEY_EMU_ENGINES = "accel.emu.engines";
   public static final String KEY_SOFTWARE = "accel.software";
+  public static final String KEY_RSA_HOST = "accel.rsa.host";
   public static final String KEY_FAMILIES = "accel.families";
   public static final String KEY_TIMEOUT_MS = "accel.device.timeout.ms";
   public static final String KEY_QUEUE_DEPTH = "accel.device.queue.depth";
@@ -88,6 +89,7 @@ public final class AccelConfig {
   static final List<String> DEVICE_VALUES = List.of("auto", "emu", "cpu", "uadk", "none");
   static final List<String> PROFILE_VALUES = List.of("fast", "sec-920", "hpre-920");
   static final List<String> SOFTWARE_VALUES = List.of("bc", "jdk", "native");
+  static final List<String> RSA_HOST_VALUES = List.of("native", "java");
   static final List<String> BOOLEAN_VALUES = List.of("true", "false");
   static final List<String> ROUTE_VALUES = List.of("auto", "device", "software");
 
@@ -99,6 +101,7 @@ public final class AccelConfig {
   private final String emuProfile;
   private final int emuEngines;
   private final String software;
+  private final String rsaHost;
   private final EnumMap<Family, Boolean> enabled;
   private final EnumMap<Family, Long> thresholdBytes; // absent: the device's default
   private final EnumMap<Family, RouteMode> routes;
@@ -123,6 +126,8 @@ public final class AccelConfig {
     eff.put(KEY_EMU_ENGINES, Integer.toString(emuEngines));
     software = oneOf(KEY_SOFTWARE, raw.getOrDefault(KEY_SOFTWARE, "bc"), SOFTWARE_VALUES);
     eff.put(KEY_SOFTWARE, software);
+    rsaHost = oneOf(KEY_RSA_HOST, raw.getOrDefault(KEY_RSA_HOST, "native"), RSA_HOST_VALUES);
+    eff.put(KEY_RSA_HOST, rsaHost);
     deviceTimeoutMs =
         integer(KEY_TIMEOUT_MS, raw.getOrDefault(KEY_TIMEOUT_MS, "5000"), 1, 600_000);
     eff.put(KEY_TIMEOUT_MS, Long.toString(deviceTimeoutMs));
@@ -232,6 +237,7 @@ public final class AccelConfig {
             KEY_EMU_PROFILE,
             KEY_EMU_ENGINES,
             KEY_SOFTWARE,
+            KEY_RSA_HOST,
             KEY_FAMILIES,
             KEY_TIMEOUT_MS,
             KEY_QUEUE_DEPTH,
@@ -419,6 +425,16 @@ public final class AccelConfig {
   /** {@code bc}, {@code jdk} or {@code native}. */
   public String software() {
     return software;
+  }
+
+  /**
+   * Where the host's part of an RSA private-key operation on a device that neither blinds nor
+   * checks (emu, uadk) runs: {@code native} (the shim's cpu engine: blinding, the CRT fault check
+   * and unblinding in C) or {@code java} ({@link java.math.BigInteger}). {@code native} falls back
+   * to {@code java} when the cpu engine cannot be opened.
+   */
+  public String rsaHost() {
+    return rsaHost;
   }
 
   public boolean enabled(Family f) {

@@ -89,6 +89,37 @@ public interface Device extends AutoCloseable {
   byte[] rsaPublic(RsaKeyMaterial key, byte[] input, long timeoutNanos) throws DeviceException;
 
   /**
+   * True when this device does the host's part of <em>another</em> device's RSA private-key
+   * operation for a modulus of {@code modulusBits} ({@link #rsaHostBlind}, {@link
+   * #rsaHostUnblind}): the cpu engine, with a shim that has {@code accel_rsa_host}.
+   */
+  default boolean hasRsaHostOps(int modulusBits) {
+    return false;
+  }
+
+  /**
+   * Blinds {@code input} (k = {@code key.modulusBytes()} bytes, below n) for a private-key
+   * operation on a device that does not blind: writes c' = c r^e mod n to {@code work[k..2k)} and
+   * the opaque factor that unblinds the device's result to {@code work[2k..3k)}, a secret the
+   * caller wipes. Every call draws a new r. {@code work} is 3k bytes; {@code work[0..k)} is left
+   * for the device's result ({@link #rsaHostUnblind}).
+   */
+  default void rsaHostBlind(RsaKeyMaterial key, byte[] input, byte[] work) throws DeviceException {
+    throw new UnsupportedOperationException(name() + " does no host RSA arithmetic");
+  }
+
+  /**
+   * With the device's result s' for c' in {@code work[0..k)} (and {@code work[k..3k)} as {@link
+   * #rsaHostBlind} left it): checks s'^e mod n == c' (RFC 8017 RSAVP1 of the CRT result, the
+   * Bellcore defence) and only then writes the unblinded result c^d mod n to {@code out[0..k)}.
+   *
+   * @return false when the check fails (the result is faulty and nothing was written)
+   */
+  default boolean rsaHostUnblind(RsaKeyMaterial key, byte[] work, byte[] out) throws DeviceException {
+    throw new UnsupportedOperationException(name() + " does no host RSA arithmetic");
+  }
+
+  /**
    * Seals ({@code open == false}) or opens every item; element i of the result belongs to item
    * i and fails alone. Devices with queues submit the items together (one doorbell); this default
    * runs them one by one.

@@ -598,6 +598,68 @@ public final class NativeDevice implements Device {
     }
   }
 
+  @Override
+  public boolean hasRsaHostOps(int modulusBits) {
+    if (closed || !dev.accel.ffm.Shim.hasRsaHost() || !"cpu".equals(backend())) {
+      return false;
+    }
+    return caps.supportsRsa(modulusBits, false);
+  }
+
+  @Override
+  public void rsaHostBlind(RsaKeyMaterial key, byte[] input, byte[] work) throws DeviceException {
+    int k = checkRsaHost(key, work);
+    Objects.requireNonNull(input, "input must not be null");
+    if (input.length != k) {
+      throw new IllegalArgumentException("RSA input must be exactly " + k + " bytes, got " + input.length);
+    }
+    DeviceQueue q = rsaHostQueue();
+    int st = q.rsaHost(q.rsaSession(key), dev.accel.ffm.Shim.RSA_HOST_BLIND, input, k, work, k, 2 * k);
+    if (st != NativeStatus.OK) {
+      throw NativeStatus.toDeviceException(st, name() + ": rsa host blind");
+    }
+  }
+
+  @Override
+  public boolean rsaHostUnblind(RsaKeyMaterial key, byte[] work, byte[] out) throws DeviceException {
+    int k = checkRsaHost(key, work);
+    Objects.requireNonNull(out, "out must not be null");
+    if (out.length < k) {
+      throw new IllegalArgumentException("RSA output needs " + k + " bytes, got " + out.length);
+    }
+    DeviceQueue q = rsaHostQueue();
+    int st = q.rsaHost(q.rsaSession(key), dev.accel.ffm.Shim.RSA_HOST_UNBLIND, work, 3 * k, out, 0, k);
+    if (st == NativeStatus.EIO) {
+      return false; // s'^e != c': the device's result is faulty
+    }
+    if (st != NativeStatus.OK) {
+      throw NativeStatus.toDeviceException(st, name() + ": rsa host unblind");
+    }
+    return true;
+  }
+
+  private int checkRsaHost(RsaKeyMaterial key, byte[] work) {
+    checkOpen();
+    Objects.requireNonNull(key, "key must not be null");
+    Objects.requireNonNull(work, "work must not be null");
+    if (key.publicExponent() == null || !hasRsaHostOps(key.modulusBits())) {
+      throw new IllegalArgumentException(name() + " cannot do host RSA arithmetic for this key");
+    }
+    int k = key.modulusBytes();
+    if (work.length != 3 * k) {
+      throw new IllegalArgumentException("RSA host work array must be " + 3 * k + " bytes, got " + work.length);
+    }
+    return k;
+  }
+
+  private DeviceQueue rsaHostQueue() throws DeviceException {
+    DeviceQueue q = queue();
+    if (!q.canRsaHost()) {
+      throw new IllegalStateException(name() + ": no accel_rsa_host on this queue");
+    }
+    return q;
+  }
+
   // ---------------------------------------------------------------- batches
 
   /** Reads the result of one completed batch element out of its buffer. */

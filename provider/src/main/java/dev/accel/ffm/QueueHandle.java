@@ -107,6 +107,13 @@ public final class QueueHandle implements AutoCloseable {
     return Shim.executeRsa(q(), session, op, src, srcOff, srcLen, dst, dstOff, dstLen);
   }
 
+  /** accel_rsa_host (cpu backend): computes on this thread; segments may be on the heap. */
+  public int rsaHost(
+      long session, int op, MemorySegment src, long srcOff, long srcLen, MemorySegment dst, long dstOff,
+      long dstLen) {
+    return Shim.rsaHost(q(), session, op, src, srcOff, srcLen, dst, dstOff, dstLen);
+  }
+
   /** accel_execute_digest_batch (cpu backend): computes on this thread; segments may be on the heap. */
   public int executeDigestBatch(
       int op, MemorySegment data, long dataOff, MemorySegment lens, long lensOff, int n, MemorySegment out,

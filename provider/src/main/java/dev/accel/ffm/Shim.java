@@ -409,6 +409,43 @@ public final class Shim {
     }
   }
 
+  private static final class RsaHost {
+    static final MethodHandle MH =
+        bindOptional(
+            "accel_rsa_host",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG, C_INT,
+                C_POINTER, C_LONG_LONG, C_LONG_LONG, // src, src_off, src_len
+                C_POINTER, C_LONG_LONG, C_LONG_LONG), // dst, dst_off, dst_len
+            CRITICAL_HEAP);
+  }
+
+  /** {@code ACCEL_RSA_HOST_BLIND}: c -> c r^e mod n || the opaque unblinding factor. */
+  public static final int RSA_HOST_BLIND = 1;
+
+  /** {@code ACCEL_RSA_HOST_UNBLIND}: s' || c' || factor -> c^d mod n, if s'^e mod n == c'. */
+  public static final int RSA_HOST_UNBLIND = 2;
+
+  /** True when the shim has {@code accel_rsa_host}. */
+  public static boolean hasRsaHost() {
+    return RsaHost.MH != null;
+  }
+
+  /**
+   * {@code int accel_rsa_host(accel_queue *q, uint64_t session, uint32_t op, src, src_off, src_len,
+   * dst, dst_off, dst_len)}: the host's blinding, fault check and unblinding around another
+   * device's private-key operation, on this thread (cpu backend only); buffers as for {@link
+   * #executeGcm}.
+   */
+  public static int rsaHost(
+      MemorySegment queue, long session, int op, MemorySegment src, long srcOff, long srcLen,
+      MemorySegment dst, long dstOff, long dstLen) {
+    try {
+      return (int) RsaHost.MH.invokeExact(queue, session, op, src, srcOff, srcLen, dst, dstOff, dstLen);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
   private static final class ExecuteDigestBatch {
     static final MethodHandle MH =
         bindOptional(

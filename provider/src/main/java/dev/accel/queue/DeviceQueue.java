@@ -352,6 +352,44 @@ public final class DeviceQueue implements AutoCloseable {
       throw new IllegalArgumentException("digest batch of " + n + " messages");
     }
     long total = 0;
+  /** True when {@link #rsaHost} is available (cpu backend with a shim that has it). */
+  public boolean canRsaHost() {
+    return canExecuteInline() && dev.accel.ffm.Shim.hasRsaHost();
+  }
+
+  /**
+   * The host's arithmetic around another device's RSA private-key operation ({@code op} {@link
+   * dev.accel.ffm.Shim#RSA_HOST_BLIND} or {@link dev.accel.ffm.Shim#RSA_HOST_UNBLIND}) on {@code
+   * session}'s key, on the caller's thread ({@link #canRsaHost()} only): {@code in[0..inLen)} to
+   * {@code out[outOff..outOff+outLen)}, no copy.
+   *
+   * @return the shim status ({@link NativeStatus#OK}, {@link NativeStatus#EIO} when the fault check
+   *     fails, or another error code)
+   */
+  public int rsaHost(Session session, int op, byte[] in, int inLen, byte[] out, int outOff, int outLen)
+      throws DeviceException {
+    if (session.state.queue != this) {
+      throw new IllegalArgumentException("session belongs to another queue");
+    }
+    // The shim gets whole arrays: these checks are all that keeps C inside them.
+    Objects.checkFromIndexSize(0, inLen, in.length);
+    Objects.checkFromIndexSize(outOff, outLen, out.length);
+    enterExecute();
+    try {
+      if (!session.retain()) {
+        throw new DeviceException(DeviceException.Reason.GONE, 0, "session closed (key destroyed)");
+      }
+      try {
+        HeapSegments hs = HeapSegments.current();
+        return handle.rsaHost(session.id(), op, hs.of(in), 0, inLen, hs.of(out), outOff, outLen);
+      } finally {
+        session.state.release();
+      }
+    } finally {
+      executing.decrementAndGet();
+    }
+  }
+
     for (int i = 0; i < n; i++) {
       if (lens[i] < 0) {
         throw new IllegalArgumentException("negative message length");

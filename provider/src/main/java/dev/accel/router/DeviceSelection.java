@@ -22,10 +22,13 @@ public final class DeviceSelection {
   private final List<Device> devices;
   private final SoftwareTier software;
   private final String softwareLabel;
+  private final Device rsaHostEngine;
   private final List<String> status;
 
-  private DeviceSelection(List<Device> devices, SoftwareTier software, String softwareLabel, List<String> status) {
+  private DeviceSelection(
+      List<Device> devices, SoftwareTier software, String softwareLabel, Device rsaHostEngine, List<String> status) {
     this.devices = List.copyOf(devices);
+    this.rsaHostEngine = rsaHostEngine;
     this.software = software;
     this.softwareLabel = softwareLabel;
     this.status = List.copyOf(status);
@@ -94,7 +97,40 @@ public final class DeviceSelection {
         label = "bc";
       }
     }
-    return new DeviceSelection(devices, software, label, status);
+    Device host = openRsaHostEngine(config, devices, software, status);
+    return new DeviceSelection(devices, software, label, host, status);
+  }
+
+  /**
+   * A cpu engine for the host's part of RSA private-key operations on devices that neither blind
+   * nor check (emu, uadk), when {@code accel.rsa.host=native} and no cpu engine is at hand already
+   * (the native software tier's, or a cpu device's): blinding, the CRT fault check and unblinding
+   * then run in C instead of {@link java.math.BigInteger}, about a tenth of the host CPU per
+   * signature (docs/benchmarks-device.md). Null when not needed or not available (then Java does it).
+   */
+  private static Device openRsaHostEngine(
+      AccelConfig config, List<Device> devices, SoftwareTier software, List<String> status) {
+    if (!"native".equals(config.rsaHost()) || !config.enabled(AccelConfig.Family.RSA)) {
+      return null;
+    }
+    boolean needed = false;
+    for (Device d : devices) {
+      if ("cpu".equals(d.backend())) {
+        return null; // the cpu device does it
+      }
+      needed |= d.capabilities().rsaMaxBits() > 0 && !d.capabilities().engineBlindsAndVerifies();
+    }
+    if (!needed || software instanceof NativeTier) {
+      return null;
+    }
+    try {
+      Device cpu = DeviceBackends.open("cpu", config);
+      status.add("rsa host: cpu engine " + cpu.name() + " blinds and checks device RSA results");
+      return cpu;
+    } catch (DeviceBackends.UnavailableException e) {
+      status.add("rsa host: cpu engine unavailable (" + e.getMessage() + "); blinding and checks in Java");
+      return null;
+    }
   }
 
   private static void tryOpen(String backend, AccelConfig config, List<Device> devices, List<String> status) {
@@ -117,6 +153,11 @@ public final class DeviceSelection {
 
   public String softwareLabel() {
     return softwareLabel;
+  }
+
+  /** The cpu engine opened for device RSA host work ({@link #openRsaHostEngine}), or null. */
+  public Device rsaHostEngine() {
+    return rsaHostEngine;
   }
 
   /** One line per backend: opened, or why not. */

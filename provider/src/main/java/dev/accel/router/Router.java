@@ -99,6 +99,7 @@ public final class Router {
    */
   private final int sampleMask;
   private final boolean inlineOnly;
+  private final Device hostEngine; // may be null; see rsaHostEngine()
 
   /**
    * @param devices opened devices in preference order (may be empty); the router does not close
@@ -106,14 +107,19 @@ public final class Router {
    * @param software the software tier
    * @param softwareLabel the tier label for counters (e.g. {@code bc}, or {@code
    *     bc(native-unavailable)} when {@code accel.software=native} could not be honoured)
+   * @param hostEngine a cpu engine opened only for the host's part of device RSA operations
+   *     ({@code accel.rsa.host=native} when neither the software tier nor a device slot is one),
+   *     or null
    */
   public Router(
       AccelConfig config,
       List<Device> devices,
       SoftwareTier software,
       String softwareLabel,
-      RouteCounters counters) {
+      RouteCounters counters,
+      Device hostEngine) {
     this.config = Objects.requireNonNull(config);
+    this.hostEngine = hostEngine;
     this.software = Objects.requireNonNull(software);
     this.softwareLabel = Objects.requireNonNull(softwareLabel);
     this.counters = Objects.requireNonNull(counters);
@@ -668,6 +674,19 @@ public final class Router {
     return s == null ? null : s.device();
   }
 
+  /**
+   * The engine that does the host's part (blinding, fault check, unblinding) of a private-key
+   * operation on a device that does neither, in C ({@code accel.rsa.host=native}): the cpu engine
+   * of the software tier or of a slot, else the one opened for this purpose; null for {@code java}.
+   */
+  private Device rsaHostEngine() {
+    if (!"native".equals(config.rsaHost())) {
+      return null;
+    }
+    Device c = cpuEngine();
+    return c != null ? c : hostEngine;
+  }
+
   /** The first slot whose device computes on the calling thread (cpu backend), or null. */
   private Slot cpuSlot() {
     for (int i = 0, n = slots.size(); i < n; i++) {
@@ -690,8 +709,12 @@ public final class Router {
       byte[] out = dev.rsaPrivateCrt(key, input, timeoutNanos);
       return out.length == key.modulusBytes() ? out : null;
     }
-    RsaMath.BlindedInput b = RsaMath.blind(key, input);
-    return RsaMath.unblindChecked(key, b, dev.rsaPrivateCrt(key, b.input(), timeoutNanos), cpuEngine(), timeoutNanos);
+    RsaMath.DeviceBlinding b = RsaMath.blindForDevice(key, input, rsaHostEngine(), cpuEngine(), timeoutNanos);
+    try {
+      return b.finish(dev.rsaPrivateCrt(key, b.input(), timeoutNanos));
+    } finally {
+      b.wipe();
+    }
   }
 
   /**
@@ -994,50 +1017,60 @@ public final class Router {
         // As in deviceRsaPrivate: an engine that blinds and checks gets the inputs as they are.
         boolean hostBlinds = !slot.device().capabilities().engineBlindsAndVerifies();
         Device engine = hostBlinds ? cpuEngine() : null;
+        Device host = hostBlinds ? rsaHostEngine() : null;
         List<Integer> idx = new ArrayList<>();
         List<byte[]> blinded = new ArrayList<>();
-        List<RsaMath.BlindedInput> blindings = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          if (out[i] == null) {
-            idx.add(i);
-            if (hostBlinds) {
-              RsaMath.BlindedInput b = RsaMath.blind(key, inputs.get(i));
-              blindings.add(b);
-              blinded.add(b.input());
-            } else {
-              blinded.add(inputs.get(i));
-            }
-          }
-        }
-        List<BatchOutcome> res = null;
+        List<RsaMath.DeviceBlinding> blindings = new ArrayList<>();
         try {
-          res = slot.device().rsaPrivateCrtBatch(key, blinded, timeoutNanos);
-        } catch (RuntimeException ex) {
-          for (int i : idx) {
-            reasons[i] = RouteReason.FALLBACK_INTERNAL;
-          }
-        }
-        for (int j = 0; res != null && j < idx.size(); j++) {
-          int i = idx.get(j);
-          BatchOutcome o = res.get(j);
-          if (o.ok()) {
-            byte[] raw = o.value();
-            byte[] m =
-                !hostBlinds
-                    ? (raw.length == k ? raw : null)
-                    : RsaMath.unblindChecked(key, blindings.get(j), raw, engine, timeoutNanos);
-            if (m != null) {
-              slot.gate().onSuccess();
-              countDevice(ALG_RSA_PRIVATE, slot, k, t0, n);
-              out[i] = BatchOutcome.of(m);
-            } else {
-              slot.gate().onFailure(DeviceException.Reason.DEVICE_ERROR);
-              reasons[i] = RouteReason.FAULT_VERIFY;
+          for (int i = 0; i < n; i++) {
+            if (out[i] == null) {
+              idx.add(i);
+              if (hostBlinds) {
+                RsaMath.DeviceBlinding b = RsaMath.blindForDevice(key, inputs.get(i), host, engine, timeoutNanos);
+                blindings.add(b);
+                blinded.add(b.input());
+              } else {
+                blinded.add(inputs.get(i));
+              }
             }
-          } else if (o.failure() instanceof DeviceException de) {
-            reasons[i] = failed(slot, de);
-          } else {
-            reasons[i] = RouteReason.FALLBACK_REJECTED;
+          }
+          List<BatchOutcome> res = null;
+          try {
+            res = slot.device().rsaPrivateCrtBatch(key, blinded, timeoutNanos);
+          } catch (RuntimeException ex) {
+            for (int i : idx) {
+              reasons[i] = RouteReason.FALLBACK_INTERNAL;
+            }
+          }
+          for (int j = 0; res != null && j < idx.size(); j++) {
+            int i = idx.get(j);
+            BatchOutcome o = res.get(j);
+            if (o.ok()) {
+              byte[] raw = o.value();
+              byte[] m;
+              try {
+                m = !hostBlinds ? (raw.length == k ? raw : null) : blindings.get(j).finish(raw);
+              } catch (RuntimeException ex) {
+                reasons[i] = RouteReason.FALLBACK_INTERNAL; // the host engine failed: software
+                continue;
+              }
+              if (m != null) {
+                slot.gate().onSuccess();
+                countDevice(ALG_RSA_PRIVATE, slot, k, t0, n);
+                out[i] = BatchOutcome.of(m);
+              } else {
+                slot.gate().onFailure(DeviceException.Reason.DEVICE_ERROR);
+                reasons[i] = RouteReason.FAULT_VERIFY;
+              }
+            } else if (o.failure() instanceof DeviceException de) {
+              reasons[i] = failed(slot, de);
+            } else {
+              reasons[i] = RouteReason.FALLBACK_REJECTED;
+            }
+          }
+        } finally {
+          for (RsaMath.DeviceBlinding b : blindings) {
+            b.wipe();
           }
         }
       }

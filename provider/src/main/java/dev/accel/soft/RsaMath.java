@@ -210,6 +210,124 @@ public final class RsaMath {
   }
 
   /**
+   * The host's state for one private-key operation on a device that neither blinds nor checks
+   * (emu, uadk): the blinded representative the device exponentiates ({@link #input()}), and what
+   * turns the device's result into the answer ({@link #finish}). {@link #wipe()} clears the
+   * blinding secret; call it in a finally block.
+   */
+  public abstract static sealed class DeviceBlinding permits JavaDeviceBlinding, NativeDeviceBlinding {
+    /** I2OSP(c * r^e mod n): what the device computes with. */
+    public abstract byte[] input();
+
+    /**
+     * The Bellcore check of the device's result {@code raw} ({@code raw^e mod n == input()}), then
+     * unblinding: I2OSP(c^d mod n), or {@code null} when the check fails (the caller recomputes in
+     * software and counts the fault).
+     *
+     * @throws IllegalStateException when the host engine failed before it could decide (nothing
+     *     is released; the caller recomputes in software)
+     */
+    public abstract byte[] finish(byte[] raw);
+
+    /** Clears the unblinding secret held here. */
+    public abstract void wipe();
+  }
+
+  /** Blinding, check and unblinding with {@link BigInteger} (the check on {@code engine} if set). */
+  static final class JavaDeviceBlinding extends DeviceBlinding {
+    private final RsaKeyMaterial key;
+    private final BlindedInput in;
+    private final Device engine;
+    private final long timeoutNanos;
+
+    JavaDeviceBlinding(RsaKeyMaterial key, byte[] input, Device engine, long timeoutNanos) {
+      this.key = key;
+      this.in = blind(key, input);
+      this.engine = engine;
+      this.timeoutNanos = timeoutNanos;
+    }
+
+    @Override
+    public byte[] input() {
+      return in.input();
+    }
+
+    @Override
+    public byte[] finish(byte[] raw) {
+      return unblindChecked(key, in, raw, engine, timeoutNanos);
+    }
+
+    @Override
+    public void wipe() {
+      // BigInteger is immutable: the pair is dropped with this object (as in the JDK's RSACore)
+    }
+  }
+
+  /**
+   * Blinding, check and unblinding in the shim's cpu engine ({@code accel_rsa_host}): one downcall
+   * before the device operation and one after, on the calling thread, with the engine's cached
+   * Montgomery context of n and its blinding chain. {@code work} is [device result | c' | factor].
+   */
+  static final class NativeDeviceBlinding extends DeviceBlinding {
+    private final RsaKeyMaterial key;
+    private final Device host;
+    private final byte[] work;
+    private final byte[] input;
+
+    NativeDeviceBlinding(RsaKeyMaterial key, byte[] input, Device host) throws DeviceException {
+      int k = key.modulusBytes();
+      this.key = key;
+      this.host = host;
+      this.work = new byte[3 * k];
+      host.rsaHostBlind(key, input, work);
+      this.input = java.util.Arrays.copyOfRange(work, k, 2 * k);
+    }
+
+    @Override
+    public byte[] input() {
+      return input;
+    }
+
+    @Override
+    public byte[] finish(byte[] raw) {
+      int k = key.modulusBytes();
+      if (raw.length != k) {
+        return null;
+      }
+      System.arraycopy(raw, 0, work, 0, k);
+      byte[] out = new byte[k];
+      try {
+        return host.rsaHostUnblind(key, work, out) ? out : null;
+      } catch (DeviceException e) {
+        throw new IllegalStateException(host.name() + ": host RSA check failed to run", e);
+      }
+    }
+
+    @Override
+    public void wipe() {
+      java.util.Arrays.fill(work, (byte) 0);
+    }
+  }
+
+  /**
+   * Blinds {@code input} for a private-key operation on a device that does not blind and check
+   * itself. With {@code host} able to ({@link Device#hasRsaHostOps}), the whole host part runs in
+   * the shim; else (or if that engine fails to blind) in Java, the check on {@code engine} when
+   * non-null.
+   */
+  public static DeviceBlinding blindForDevice(
+      RsaKeyMaterial key, byte[] input, Device host, Device engine, long timeoutNanos) {
+    if (host != null && key.publicExponent() != null && host.hasRsaHostOps(key.modulusBits())) {
+      try {
+        return new NativeDeviceBlinding(key, input, host);
+      } catch (DeviceException | RuntimeException e) {
+        // the engine could not blind: Java does it (nothing was sent anywhere yet)
+      }
+    }
+    return new JavaDeviceBlinding(key, input, engine, timeoutNanos);
+  }
+
+  /**
    * RSADP with blinding, using CRT (RFC 8017 section 5.1.2, step 2b) for two-prime CRT keys and the
    * private exponent otherwise (multi-prime keys included).
    */

@@ -16,7 +16,8 @@ import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The RSA suite on the emulated accelerator (fast profile, no size threshold). */
 class EmuDeviceRsaTest extends AbstractRsaTierTest {
@@ -42,17 +43,24 @@ class EmuDeviceRsaTest extends AbstractRsaTierTest {
   /**
    * The Bellcore countermeasure: the emulator corrupts CRT results; every signature must still be
    * correct (the router verifies it with the public key and recomputes in software) and the fault
-   * counter must show the recomputations.
+   * counter must show the recomputations. Both host paths: the check in the shim's cpu engine
+   * ({@code accel.rsa.host=native}, the default) and in Java ({@code java}).
    */
-  @Test
-  void corruptedCrtResultsAreCaughtAndRecomputed() throws Exception {
-    AccelConfig config = AccelConfig.load(null, CONFIG);
+  @ParameterizedTest
+  @ValueSource(strings = {"native", "java"})
+  void corruptedCrtResultsAreCaughtAndRecomputed(String rsaHost) throws Exception {
+    Map<String, String> cfg = new java.util.HashMap<>(CONFIG);
+    cfg.put("accel.rsa.host", rsaHost);
+    AccelConfig config = AccelConfig.load(null, cfg);
     List<Device> devices = DeviceSelection.open(config, null).devices();
     assertFalse(devices.isEmpty(), "the emu device must open on this tier");
     Device emu = devices.get(0);
     try {
       EmulatorControl control = emu.emulator().orElseThrow();
-      AccelProvider p = AccelProvider.builder().config(CONFIG).devices(devices).build();
+      AccelProvider p = AccelProvider.builder().config(cfg).devices(devices).build();
+      assertEquals(rsaHost.equals("native"),
+          p.deviceStatus().stream().anyMatch(l -> l.startsWith("rsa host: cpu engine") && l.contains("checks")),
+          p.deviceStatus().toString());
       KeyPair kp = RsaTestKeys.rsa2048();
       int faults = 3;
       control.inject(EmulatorControl.Fault.CORRUPT, faults, 0);

@@ -107,10 +107,12 @@ class RsaBlindingTest {
     assertArrayEquals(new long[] {3L * refresh + 1, 4}, RsaMath.blindingStats(key));
   }
 
+  /** Java blinding ({@code accel.rsa.host=java}): one cached pair per device signature. */
   @Test
   void manyThreadsSignWithOneKeyOnTheEmulator() throws Exception {
     AccelProvider p = AccelProvider.withConfig(Map.of(
-        "accel.devices", "emu", "accel.emu.profile", "fast", "accel.threshold.rsa", "0"));
+        "accel.devices", "emu", "accel.emu.profile", "fast", "accel.threshold.rsa", "0",
+        "accel.rsa.host", "java"));
     assertFalse(p.router().devices().get(0).capabilities().engineBlindsAndVerifies());
     KeyPair kp = RsaTestKeys.rsa2048b();
     RsaKeyMaterial key = RsaKeys.convert(kp.getPrivate()).material(); // what the Signature sees
@@ -150,6 +152,41 @@ class RsaBlindingTest {
     assertTrue(device > 0, p.renderStats());
     // Every device signature took one host blinding pair.
     assertTrue(RsaMath.blindingStats(key)[0] - usesBefore >= device, p.renderStats());
+  }
+
+  /**
+   * The default {@code accel.rsa.host=native}: the shim's cpu engine blinds, checks and unblinds
+   * every emulator signature (accel_rsa_host), so Java draws no blinding pair; the signatures are
+   * the JDK's, from many threads at once.
+   */
+  @Test
+  void nativeHostBlindsAndChecksEmulatorSignatures() throws Exception {
+    AccelProvider p = AccelProvider.withConfig(Map.of(
+        "accel.devices", "emu", "accel.emu.profile", "fast", "accel.threshold.rsa", "0"));
+    assertTrue(p.deviceStatus().stream().anyMatch(l -> l.startsWith("rsa host: cpu engine")),
+        p.deviceStatus().toString());
+    KeyPair kp = RsaTestKeys.rsa2048b();
+    RsaKeyMaterial key = RsaKeys.convert(kp.getPrivate()).material();
+    long[] before = RsaMath.blindingStats(key);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<byte[][]>> futures = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int id = t;
+        futures.add(pool.submit(() -> {
+          byte[] msg = ("native host " + id).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          return new byte[][] {msg, sign(p, kp.getPrivate(), msg)};
+        }));
+      }
+      for (Future<byte[][]> f : futures) {
+        byte[][] r = f.get();
+        assertArrayEquals(sign(SUN_RSA, kp.getPrivate(), r[0]), r[1]);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(8, p.stats().ops(Router.ALG_RSA_PRIVATE, "device"), p.renderStats());
+    assertArrayEquals(before, RsaMath.blindingStats(key), "Java drew no blinding pair");
   }
 
   @Test
