@@ -50,9 +50,10 @@ import java.util.function.Function;
  * multi-producer pending queue; whoever holds the submit lock (a caller that found the queue
  * idle, the next caller, a waiter, or the reaper after a drain) moves <em>everything</em> pending
  * into the descriptor array and hands it to the shim in one {@code accel_submit} (one downcall,
- * one doorbell). A caller that finds the device idle (fewer requests on it than its engines, the
- * {@code saturation} of this queue) submits at once, so an idle queue adds no latency. When the
- * engines are all busy a new request could not start earlier anyway: it is left pending and the
+ * one doorbell). A caller that finds the device idle (fewer requests on it than twice its engines,
+ * the {@code saturation} of this queue) submits at once, so an idle queue adds no latency. When the
+ * engines are all busy, each with one more request ready, a new request could not start earlier
+ * anyway: it is left pending and the
  * reaper flushes everything that accumulated right after the next completions (one doorbell for
  * many callers); a waiter whose request stayed pending for {@link #COALESCE_MAX_NANOS} flushes
  * itself (a safety net for completions that never come). While a downcall is in progress,
@@ -64,11 +65,19 @@ public final class DeviceQueue implements AutoCloseable {
   private static final int CQE_BATCH = 64;
   private static final int WAIT_MS = 20; // reaper wake-up period to notice close()
   private static final int SPIN_ITERATIONS = 200;
-  private static final long MAX_PARK_NANOS = 1_000_000;
+  // Longest park of a caller whose request is on the device. Completion, queue death and close()
+  // all unpark it and the deadline bounds it, so this only guards against a missed unpark: with 1 ms
+  // a caller under load (64 callers, ~18 ms per RSA signature on the shared 2-vCPU VM) woke ~17
+  // times per request, and each context switch costs ~15-30 us of guest CPU there (issue 5, perf).
+  private static final long MAX_PARK_NANOS = 20_000_000;
   private static final int DRAIN_MS = 50; // accel_queue_destroy grace for in-flight requests
   private static final int MAX_BATCH = 256; // descriptors per accel_submit
-  private static final long QUEUED_PARK_NANOS = 20_000; // re-try a flush while the ring is full
-  static final long COALESCE_MAX_NANOS = 100_000; // longest a request waits for the reaper's flush
+  private static final long QUEUED_PARK_NANOS = 20_000; // shortest sleep of a queued request (EAGAIN retry)
+  // Longest a request waits for the reaper's flush before its caller flushes itself: a safety net
+  // only (the reaper flushes after every drain and every WAIT_MS). At 100 us every caller behind a
+  // busy device woke up once more per request just to submit; at 2 ms, on the 2-vCPU VM, 64 RSA
+  // callers on hpre-920 went from 213 to 144 us host CPU per signature (issue 5, DeviceCpuProbe).
+  static final long COALESCE_MAX_NANOS = 2_000_000;
 
   private final String name;
   private final QueueHandle handle;
@@ -121,7 +130,13 @@ public final class DeviceQueue implements AutoCloseable {
       int saturation) {
     this.name = name;
     this.deviceBatchSizes = deviceBatchSizes;
-    this.saturation = inlineCompletion ? Integer.MAX_VALUE : Math.max(1, saturation);
+    // Two requests per engine before arrivals wait: one running and one ready, so an engine that
+    // finishes starts its next request at once instead of idling through the reaper's hand-off
+    // (completion, wake-up, flush). Measured on the 2-vCPU VM, with the 2 ms coalescing window:
+    // hpre-920 RSA-2048 at 64 callers 4 992 -> 5 747 signatures/s and 144 -> 109 us host CPU per
+    // signature (DeviceCpuProbe); the queue still coalesces everything beyond that.
+    this.saturation =
+        inlineCompletion || saturation > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : 2 * Math.max(1, saturation);
     this.handle = handle;
     this.pool = pool;
     this.inlineCompletion = inlineCompletion;
@@ -160,7 +175,8 @@ public final class DeviceQueue implements AutoCloseable {
 
   /**
    * As above; every batch size is also recorded in {@code deviceBatchSizes} (may be null), and
-   * from {@code saturation} requests on the device (its engine count) new arrivals coalesce.
+   * from twice {@code saturation} requests on the device (pass its engine count) new arrivals
+   * coalesce.
    */
   public static DeviceQueue create(
       String name,
@@ -336,22 +352,6 @@ public final class DeviceQueue implements AutoCloseable {
     }
   }
 
-  /** True when {@link #executeDigestBatch} is available (cpu backend with a multi-buffer shim). */
-  public boolean canExecuteDigestBatch() {
-    return canExecuteInline() && dev.accel.ffm.Shim.hasDigestBatch();
-  }
-
-  /**
-   * {@code n} digests on the caller's thread ({@link #canExecuteDigestBatch()} only): message i is
-   * {@code lens[i]} bytes of {@code data}, right after message i-1; digest i lands at {@code
-   * out[i * outLen ..]}. Multi-buffer kernels hash several messages at once (AVX-512 lanes).
-   */
-  public void executeDigestBatch(int op, byte[] data, int[] lens, int n, byte[] out, int digestLen)
-      throws DeviceException {
-    if (n < 0 || n > lens.length || n > dev.accel.ffm.Shim.DIGEST_BATCH_MAX) {
-      throw new IllegalArgumentException("digest batch of " + n + " messages");
-    }
-    long total = 0;
   /** True when {@link #rsaHost} is available (cpu backend with a shim that has it). */
   public boolean canRsaHost() {
     return canExecuteInline() && dev.accel.ffm.Shim.hasRsaHost();
@@ -390,6 +390,22 @@ public final class DeviceQueue implements AutoCloseable {
     }
   }
 
+  /** True when {@link #executeDigestBatch} is available (cpu backend with a multi-buffer shim). */
+  public boolean canExecuteDigestBatch() {
+    return canExecuteInline() && dev.accel.ffm.Shim.hasDigestBatch();
+  }
+
+  /**
+   * {@code n} digests on the caller's thread ({@link #canExecuteDigestBatch()} only): message i is
+   * {@code lens[i]} bytes of {@code data}, right after message i-1; digest i lands at {@code
+   * out[i * outLen ..]}. Multi-buffer kernels hash several messages at once (AVX-512 lanes).
+   */
+  public void executeDigestBatch(int op, byte[] data, int[] lens, int n, byte[] out, int digestLen)
+      throws DeviceException {
+    if (n < 0 || n > lens.length || n > dev.accel.ffm.Shim.DIGEST_BATCH_MAX) {
+      throw new IllegalArgumentException("digest batch of " + n + " messages");
+    }
+    long total = 0;
     for (int i = 0; i < n; i++) {
       if (lens[i] < 0) {
         throw new IllegalArgumentException("negative message length");
@@ -664,14 +680,24 @@ public final class DeviceQueue implements AutoCloseable {
         if (inlineCompletion) {
           reapInline(); // our own unreaped completions may be what fills the ring
         }
-        if (onDevice.get() < saturation || now - r.queuedAt >= COALESCE_MAX_NANOS) {
+        long waited = now - r.queuedAt;
+        if (onDevice.get() < saturation || waited >= COALESCE_MAX_NANOS) {
           flush();
         }
         if (r.state.get() == Request.QUEUED) {
           if (spins++ < 16) {
             Thread.onSpinWait();
           } else {
-            LockSupport.parkNanos(this, QUEUED_PARK_NANOS);
+            // The reaper flushes everything pending after each drain, so a queued request needs
+            // no polling: sleep until this caller's own flush is due (the coalescing window, or
+            // the busy budget / deadline if sooner). Polling every few microseconds instead cost
+            // 64 parked callers on 2 cores most of their host CPU (issue 5, DeviceCpuProbe).
+            long until = Math.max(COALESCE_MAX_NANOS - waited, QUEUED_PARK_NANOS);
+            if (busy != 0) {
+              until = Math.min(until, busy - now);
+            }
+            until = Math.min(until, deadlineNanoTime - now);
+            LockSupport.parkNanos(this, Math.max(1, until));
           }
         }
         continue;
