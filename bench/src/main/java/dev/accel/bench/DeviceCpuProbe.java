@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * named {@value #OPENER}, whose name such engines inherit.)
  *
  * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar
- * dev.accel.bench.DeviceCpuProbe [profile] [seconds] [threads]} (defaults hpre-920 5 64).
+ * dev.accel.bench.DeviceCpuProbe [profile] [seconds] [threads] [warm-up seconds]} (defaults hpre-920
+ * 5 64 10).
  */
 public final class DeviceCpuProbe {
   static final String OPENER = "accel-emu-eng";
@@ -32,6 +33,7 @@ public final class DeviceCpuProbe {
     String profile = args.length > 0 ? args[0] : "hpre-920";
     double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+    double warmup = args.length > 3 ? Double.parseDouble(args[3]) : 10;
     NativeDevice[] dev = new NativeDevice[1];
     Thread opener = Thread.ofPlatform().name(OPENER).start(() -> {
       try {
@@ -45,10 +47,14 @@ public final class DeviceCpuProbe {
         "accel.threshold.rsa", "0", "accel.calibrate", "false")).build();
     PrivateKey key = BenchKeys.rsa2048();
     byte[] msg = new byte[32];
-    run(accel, key, msg, Math.min(2, seconds), threads); // warm-up (JIT)
+    // Warm-up: until C2 has compiled the signing path, its compiler threads would be counted as
+    // host CPU per signature (about 80 us at 1 caller after a 2 s warm-up, 2026-11-26).
+    run(accel, key, msg, warmup, threads);
     long[] before = cpu();
+    Map<String, Long> threadsBefore = byThread();
     long signs = run(accel, key, msg, seconds, threads);
     long[] after = cpu();
+    Map<String, Long> threadsAfter = byThread();
     long total = after[0] - before[0];
     long engines = after[1] - before[1];
     double hostUs = (total - engines) / 1000.0 / signs;
@@ -59,6 +65,13 @@ public final class DeviceCpuProbe {
     System.out.printf("host CPU per signature (process - engines): %.1f us%n", hostUs);
     System.out.printf("engine CPU per signature: %.1f us%n", engines / 1000.0 / signs);
     System.out.println("batches: " + dev[0].batchSizes().snapshot().render());
+    System.out.println("host CPU per signature by thread group (us), largest first:");
+    Map<String, Long> groups = new java.util.TreeMap<>();
+    threadsAfter.forEach((k, v) -> groups.merge(group(k.substring(k.indexOf(' ') + 1)),
+        v - threadsBefore.getOrDefault(k, 0L), Long::sum));
+    groups.entrySet().stream().filter(e -> !e.getKey().startsWith("accel-emu") && e.getValue() > 0)
+        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+        .forEach(e -> System.out.printf("  %-24s %8.1f%n", e.getKey(), e.getValue() / 1000.0 / signs));
     dev[0].close();
   }
 
@@ -106,6 +119,28 @@ public final class DeviceCpuProbe {
       }
     }
     return new long[] {process, engines, count};
+  }
+
+  /** CPU ns per live thread, keyed "tid comm" (threads that ended meanwhile are not counted). */
+  static Map<String, Long> byThread() throws IOException {
+    Map<String, Long> out = new java.util.HashMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : tasks.toList()) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          out.put(t.getFileName() + " " + comm, ticks(stat) * TICK_NANOS);
+        } catch (IOException gone) {
+          // ended between the listing and the read
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Folds numbered thread names ("Thread-12", "C2 CompilerThre") into one group each. */
+  private static String group(String comm) {
+    return comm.startsWith("accel-emu") ? "accel-emu" : comm.replaceAll("[-#]?\\d+$", "");
   }
 
   /** utime + stime (fields 14 and 15) of a stat line. */
