@@ -650,6 +650,10 @@ public final class DeviceQueue implements AutoCloseable {
    * @return {@link NativeStatus#OK} or {@link NativeStatus#EBADMSG}
    */
   public int await(Request r, long deadlineNanoTime) throws DeviceException {
+    // A device RSA private-key operation takes tens to hundreds of microseconds (DEVICE-MODEL.md:
+    // ~80 us for RSA-2048 on HPRE), far beyond what a spin can catch: its caller parks at once
+    // rather than burn ~10 us of host CPU per signature spinning (issue 5, DeviceCpuProbe).
+    int spinLimit = r.op == Opcode.RSA_PRIV_CRT ? 0 : SPIN_ITERATIONS;
     int spins = 0;
     while (true) {
       int st = r.state.get();
@@ -685,7 +689,7 @@ public final class DeviceQueue implements AutoCloseable {
           flush();
         }
         if (r.state.get() == Request.QUEUED) {
-          if (spins++ < 16) {
+          if (spins++ < Math.min(16, spinLimit)) {
             Thread.onSpinWait();
           } else {
             // The reaper flushes everything pending after each drain, so a queued request needs
@@ -716,6 +720,13 @@ public final class DeviceQueue implements AutoCloseable {
           return result(r);
         }
       }
+      if (spins < spinLimit && deadStatus == 0 && !closed) {
+        // The spin reads no clock (a nanoTime costs more than the pause on this VM); the deadline
+        // is checked once it is over, at most a few microseconds late.
+        spins++;
+        Thread.onSpinWait();
+        continue;
+      }
       int dead = deadStatus;
       long now = System.nanoTime();
       boolean expired = now - deadlineNanoTime >= 0;
@@ -740,13 +751,8 @@ public final class DeviceQueue implements AutoCloseable {
         // close() abandoned it for us.
         throw new DeviceException(DeviceException.Reason.GONE, NativeStatus.ECANCELED, name + " closed");
       }
-      if (spins < SPIN_ITERATIONS) {
-        spins++;
-        Thread.onSpinWait();
-      } else {
-        long park = Math.min(deadlineNanoTime - now, inlineCompletion ? 20_000 : MAX_PARK_NANOS);
-        LockSupport.parkNanos(this, park);
-      }
+      long park = Math.min(deadlineNanoTime - now, inlineCompletion ? 20_000 : MAX_PARK_NANOS);
+      LockSupport.parkNanos(this, park);
     }
   }
 
