@@ -20,8 +20,9 @@ import java.util.stream.Stream;
  * named {@value #OPENER}, whose name such engines inherit.)
  *
  * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar
- * dev.accel.bench.DeviceCpuProbe [profile] [seconds] [threads] [warm-up seconds]} (defaults hpre-920
- * 5 64 10).
+ * dev.accel.bench.DeviceCpuProbe [profile] [seconds] [threads] [warm-up seconds] [rounds]} (defaults
+ * hpre-920 5 64 10 3): one warm-up, then that many measured rounds and their median (the shared VM
+ * varies by +-40 % between runs).
  */
 public final class DeviceCpuProbe {
   static final String OPENER = "accel-emu-eng";
@@ -34,6 +35,7 @@ public final class DeviceCpuProbe {
     double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 64;
     double warmup = args.length > 3 ? Double.parseDouble(args[3]) : 10;
+    int rounds = args.length > 4 ? Math.max(1, Integer.parseInt(args[4])) : 3;
     NativeDevice[] dev = new NativeDevice[1];
     Thread opener = Thread.ofPlatform().name(OPENER).start(() -> {
       try {
@@ -50,28 +52,45 @@ public final class DeviceCpuProbe {
     // Warm-up: until C2 has compiled the signing path, its compiler threads would be counted as
     // host CPU per signature (about 80 us at 1 caller after a 2 s warm-up, 2026-11-26).
     run(accel, key, msg, warmup, threads);
-    long[] before = cpu();
-    Map<String, Long> threadsBefore = byThread();
-    long signs = run(accel, key, msg, seconds, threads);
-    long[] after = cpu();
-    Map<String, Long> threadsAfter = byThread();
-    long total = after[0] - before[0];
-    long engines = after[1] - before[1];
-    double hostUs = (total - engines) / 1000.0 / signs;
-    System.out.printf("profile %s, %d threads, %.1f s: %d signatures (%.0f/s)%n", profile, threads, seconds, signs,
-        signs / seconds);
-    System.out.printf("process CPU %.3f s, engine threads %.3f s (%d engine threads)%n",
-        total / 1e9, engines / 1e9, (int) after[2]);
-    System.out.printf("host CPU per signature (process - engines): %.1f us%n", hostUs);
-    System.out.printf("engine CPU per signature: %.1f us%n", engines / 1000.0 / signs);
-    System.out.println("batches: " + dev[0].batchSizes().snapshot().render());
-    System.out.println("host CPU per signature by thread group (us), largest first:");
+    double[] hostUs = new double[rounds];
+    long allSigns = 0;
     Map<String, Long> groups = new java.util.TreeMap<>();
-    threadsAfter.forEach((k, v) -> groups.merge(group(k.substring(k.indexOf(' ') + 1)),
-        v - threadsBefore.getOrDefault(k, 0L), Long::sum));
-    groups.entrySet().stream().filter(e -> !e.getKey().startsWith("accel-emu") && e.getValue() > 0)
+    for (int round = 0; round < rounds; round++) {
+      long[] before = cpu();
+      Map<String, Long> threadsBefore = byThread();
+      long signs = run(accel, key, msg, seconds, threads);
+      long[] after = cpu();
+      Map<String, Long> threadsAfter = byThread();
+      long total = after[0] - before[0];
+      long engines = after[1] - before[1];
+      hostUs[round] = (total - engines) / 1000.0 / signs;
+      allSigns += signs;
+      System.out.printf("round %d: profile %s, %d threads, %.1f s: %d signatures (%.0f/s); process CPU %.3f s,"
+          + " engine threads %.3f s (%d); host CPU per signature %.1f us, engine CPU per signature %.1f us%n",
+          round + 1, profile, threads, seconds, signs, signs / seconds, total / 1e9, engines / 1e9, (int) after[2],
+          hostUs[round], engines / 1000.0 / signs);
+      long living = 0;
+      for (Map.Entry<String, Long> e : threadsAfter.entrySet()) {
+        String g = group(e.getKey().substring(e.getKey().indexOf(' ') + 1));
+        long d = e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L);
+        if (!g.equals("accel-emu")) {
+          groups.merge(g, d, Long::sum);
+          living += d;
+        }
+      }
+      // The signing threads end before the second reading; the process total still has them.
+      groups.merge("signing threads", total - engines - living, Long::sum);
+    }
+    double[] sorted = hostUs.clone();
+    java.util.Arrays.sort(sorted);
+    System.out.printf("host CPU per signature (process - engines), median of %d rounds: %.1f us%n",
+        rounds, sorted[rounds / 2]);
+    System.out.println("batches: " + dev[0].batchSizes().snapshot().render());
+    System.out.println("host CPU per signature by thread group, all rounds (us), largest first:");
+    long n = allSigns;
+    groups.entrySet().stream().filter(e -> e.getValue() > 0)
         .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
-        .forEach(e -> System.out.printf("  %-24s %8.1f%n", e.getKey(), e.getValue() / 1000.0 / signs));
+        .forEach(e -> System.out.printf("  %-24s %8.1f%n", e.getKey(), e.getValue() / 1000.0 / n));
     dev[0].close();
   }
 
