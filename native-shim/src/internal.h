@@ -151,6 +151,8 @@ struct accel_dev {
 	bool stop;
 	atomic_bool spinner;		/* one idle engine polls for doorbells (emu) */
 	atomic_uint doorbells;		/* rung by every submit (emu) */
+	void *emu_delayed;		/* computed jobs waiting for their completion time (emu, lock) */
+	_Atomic uint64_t emu_next_due;	/* due time of the first of them, 0 if none (emu) */
 
 	/* debug quarantine of freed buffers (ACCEL_DEV_POISON_FREED) */
 	pthread_mutex_t buf_lock;
