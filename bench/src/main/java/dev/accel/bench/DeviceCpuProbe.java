@@ -20,8 +20,8 @@ import java.util.stream.Stream;
  * named {@value #OPENER}, whose name such engines inherit.)
  *
  * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar
- * dev.accel.bench.DeviceCpuProbe [profile] [seconds] [threads] [warm-up seconds] [rounds]} (defaults
- * hpre-920 5 64 10 3): one warm-up, then that many measured rounds and their median (the shared VM
+ * dev.accel.bench.DeviceCpuProbe [profile] [seconds] [threads] [warm-up seconds] [rounds]
+ * [platform|virtual]} (defaults hpre-920 5 64 10 3 platform): one warm-up, then that many measured rounds and their median (the shared VM
  * varies by +-40 % between runs).
  */
 public final class DeviceCpuProbe {
@@ -36,6 +36,7 @@ public final class DeviceCpuProbe {
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 64;
     double warmup = args.length > 3 ? Double.parseDouble(args[3]) : 10;
     int rounds = args.length > 4 ? Math.max(1, Integer.parseInt(args[4])) : 3;
+    boolean virtual = args.length > 5 && args[5].equals("virtual");
     NativeDevice[] dev = new NativeDevice[1];
     Thread opener = Thread.ofPlatform().name(OPENER).start(() -> {
       try {
@@ -51,21 +52,21 @@ public final class DeviceCpuProbe {
     byte[] msg = new byte[32];
     // Warm-up: until C2 has compiled the signing path, its compiler threads would be counted as
     // host CPU per signature (about 80 us at 1 caller after a 2 s warm-up, 2026-11-26).
-    run(accel, key, msg, warmup, threads);
+    run(accel, key, msg, warmup, threads, virtual);
     double[] hostUs = new double[rounds];
     long allSigns = 0;
     Map<String, Long> groups = new java.util.TreeMap<>();
     for (int round = 0; round < rounds; round++) {
       long[] before = cpu();
       Map<String, Long> threadsBefore = byThread();
-      long signs = run(accel, key, msg, seconds, threads);
+      long signs = run(accel, key, msg, seconds, threads, virtual);
       long[] after = cpu();
       Map<String, Long> threadsAfter = byThread();
       long total = after[0] - before[0];
       long engines = after[1] - before[1];
       hostUs[round] = (total - engines) / 1000.0 / signs;
       allSigns += signs;
-      System.out.printf("round %d: profile %s, %d threads, %.1f s: %d signatures (%.0f/s); process CPU %.3f s,"
+      System.out.printf("round %d: profile %s, %d " + (virtual ? "virtual" : "platform") + " threads, %.1f s: %d signatures (%.0f/s); process CPU %.3f s,"
           + " engine threads %.3f s (%d); host CPU per signature %.1f us, engine CPU per signature %.1f us%n",
           round + 1, profile, threads, seconds, signs, signs / seconds, total / 1e9, engines / 1e9, (int) after[2],
           hostUs[round], engines / 1000.0 / signs);
@@ -94,13 +95,15 @@ public final class DeviceCpuProbe {
     dev[0].close();
   }
 
-  private static long run(AccelProvider accel, PrivateKey key, byte[] msg, double seconds, int threads)
+  private static long run(
+      AccelProvider accel, PrivateKey key, byte[] msg, double seconds, int threads, boolean virtual)
       throws InterruptedException {
     long end = System.nanoTime() + (long) (seconds * 1e9);
     AtomicLong n = new AtomicLong();
     List<Thread> ts = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
-      ts.add(Thread.ofPlatform().start(() -> {
+      Thread.Builder b = virtual ? Thread.ofVirtual() : Thread.ofPlatform();
+      ts.add(b.start(() -> {
         try {
           while (System.nanoTime() - end < 0) {
             DeviceBatchBench.sign(accel, key, msg);
