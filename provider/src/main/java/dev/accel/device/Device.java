@@ -105,7 +105,8 @@ public interface Device extends AutoCloseable {
    * for the device's result ({@link #rsaHostUnblind}).
    */
   default void rsaHostBlind(RsaKeyMaterial key, byte[] input, byte[] work) throws DeviceException {
-    throw new UnsupportedOperationException(name() + " does no host RSA arithmetic");
+    throw new DeviceException(DeviceException.Reason.REJECTED, dev.accel.ffm.NativeStatus.ENOTSUP,
+        name() + " does no host RSA arithmetic (see hasRsaHostOps)");
   }
 
   /**
@@ -114,9 +115,12 @@ public interface Device extends AutoCloseable {
    * Bellcore defence) and only then writes the unblinded result c^d mod n to {@code out[0..k)}.
    *
    * @return false when the check fails (the result is faulty and nothing was written)
+   * @throws DeviceException REJECTED on a device without {@link #hasRsaHostOps}; whatever the
+   *     engine reports otherwise (then nothing was written either)
    */
   default boolean rsaHostUnblind(RsaKeyMaterial key, byte[] work, byte[] out) throws DeviceException {
-    throw new UnsupportedOperationException(name() + " does no host RSA arithmetic");
+    throw new DeviceException(DeviceException.Reason.REJECTED, dev.accel.ffm.NativeStatus.ENOTSUP,
+        name() + " does no host RSA arithmetic (see hasRsaHostOps)");
   }
 
   /**
