@@ -21,8 +21,8 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar
  * dev.accel.bench.DeviceCpuProbe [profile] [seconds] [threads] [warm-up seconds] [rounds]
- * [platform|virtual]} (defaults hpre-920 5 64 10 3 platform): one warm-up, then that many measured rounds and their median (the shared VM
- * varies by +-40 % between runs).
+ * [platform|virtual|batch16]} (defaults hpre-920 5 64 10 3 platform): one warm-up, then that many
+ * measured rounds and their median (the shared VM varies by +-40 % between runs).
  */
 public final class DeviceCpuProbe {
   static final String OPENER = "accel-emu-eng";
@@ -36,7 +36,10 @@ public final class DeviceCpuProbe {
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 64;
     double warmup = args.length > 3 ? Double.parseDouble(args[3]) : 10;
     int rounds = args.length > 4 ? Math.max(1, Integer.parseInt(args[4])) : 3;
-    boolean virtual = args.length > 5 && args[5].equals("virtual");
+    String callers = args.length > 5 ? args[5] : "platform";
+    if (!List.of("platform", "virtual", "batch16").contains(callers)) {
+      throw new IllegalArgumentException("callers: platform, virtual or batch16, not " + callers);
+    }
     NativeDevice[] dev = new NativeDevice[1];
     Thread opener = Thread.ofPlatform().name(OPENER).start(() -> {
       try {
@@ -52,21 +55,21 @@ public final class DeviceCpuProbe {
     byte[] msg = new byte[32];
     // Warm-up: until C2 has compiled the signing path, its compiler threads would be counted as
     // host CPU per signature (about 80 us at 1 caller after a 2 s warm-up, 2026-11-26).
-    run(accel, key, msg, warmup, threads, virtual);
+    run(accel, key, msg, warmup, threads, callers);
     double[] hostUs = new double[rounds];
     long allSigns = 0;
     Map<String, Long> groups = new java.util.TreeMap<>();
     for (int round = 0; round < rounds; round++) {
       long[] before = cpu();
       Map<String, Long> threadsBefore = byThread();
-      long signs = run(accel, key, msg, seconds, threads, virtual);
+      long signs = run(accel, key, msg, seconds, threads, callers);
       long[] after = cpu();
       Map<String, Long> threadsAfter = byThread();
       long total = after[0] - before[0];
       long engines = after[1] - before[1];
       hostUs[round] = (total - engines) / 1000.0 / signs;
       allSigns += signs;
-      System.out.printf("round %d: profile %s, %d " + (virtual ? "virtual" : "platform") + " threads, %.1f s: %d signatures (%.0f/s); process CPU %.3f s,"
+      System.out.printf("round %d: profile %s, %d " + callers + " threads, %.1f s: %d signatures (%.0f/s); process CPU %.3f s,"
           + " engine threads %.3f s (%d); host CPU per signature %.1f us, engine CPU per signature %.1f us%n",
           round + 1, profile, threads, seconds, signs, signs / seconds, total / 1e9, engines / 1e9, (int) after[2],
           hostUs[round], engines / 1000.0 / signs);
@@ -95,19 +98,34 @@ public final class DeviceCpuProbe {
     dev[0].close();
   }
 
+  /**
+   * Signs from {@code threads} threads until {@code seconds} pass; returns the signatures made.
+   * {@code platform} and {@code virtual}: one JCA {@code Signature} per signature on that kind of
+   * thread. {@code batch16}: platform threads that each sign 16 messages per call of the batch API
+   * ({@code AccelCrypto.signAll}, one submission) and wait for the 16 futures.
+   */
   private static long run(
-      AccelProvider accel, PrivateKey key, byte[] msg, double seconds, int threads, boolean virtual)
+      AccelProvider accel, PrivateKey key, byte[] msg, double seconds, int threads, String callers)
       throws InterruptedException {
     long end = System.nanoTime() + (long) (seconds * 1e9);
     AtomicLong n = new AtomicLong();
     List<Thread> ts = new ArrayList<>();
+    List<byte[]> batch = java.util.Collections.nCopies(16, msg);
     for (int i = 0; i < threads; i++) {
-      Thread.Builder b = virtual ? Thread.ofVirtual() : Thread.ofPlatform();
+      Thread.Builder b = callers.equals("virtual") ? Thread.ofVirtual() : Thread.ofPlatform();
       ts.add(b.start(() -> {
         try {
           while (System.nanoTime() - end < 0) {
-            DeviceBatchBench.sign(accel, key, msg);
-            n.incrementAndGet();
+            if (callers.equals("batch16")) {
+              for (java.util.concurrent.CompletableFuture<byte[]> f :
+                  accel.crypto().signAll(key, "SHA256withRSA", null, batch)) {
+                f.join();
+              }
+              n.addAndGet(batch.size());
+            } else {
+              DeviceBatchBench.sign(accel, key, msg);
+              n.incrementAndGet();
+            }
           }
         } catch (Exception e) {
           throw new RuntimeException(e);
