@@ -24,13 +24,20 @@ import java.util.SplittableRandom;
  * calibration talks to the device directly, so it is not counted in the route counters.
  */
 final class Calibration {
-  static final long BUDGET_NANOS = 30_000_000L; // per device, all families
+  static final long BUDGET_NANOS = 50_000_000L; // per device, all families
   /** Results per (device, software tier): a process calibrates a shared device once. */
-  private static final java.util.Map<Device, java.util.Map<String, long[]>> CACHE =
+  private static final java.util.Map<Device, java.util.Map<String, Result>> CACHE =
       java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /**
+   * Per family: the threshold (-1: keep the default) and what was measured, for {@link
+   * Router#describeThresholds} ("device/software µs: 64 B 52/1.0, ..."), so that an operator can
+   * see why a threshold is where it is.
+   */
+  private record Result(long[] thresholds, String[] evidence) {}
   private static final int[] SIZES = {64, 256, 1024, 4096, 16384, 65536};
-  private static final int WARMUP = 3;
-  private static final int RUNS = 3;
+  private static final int WARMUP = 8;
+  private static final int RUNS = 5;
 
   private Calibration() {}
 
@@ -45,28 +52,33 @@ final class Calibration {
 
   static void run(Router.Slot slot, SoftwareTier software, String softwareLabel, AccelConfig config) {
     Device dev = slot.device();
-    long[] cached;
+    Result cached;
     synchronized (CACHE) {
       cached = CACHE.computeIfAbsent(dev, k -> new java.util.HashMap<>()).get(softwareLabel);
     }
     if (cached == null) {
-      long[] fresh = new long[Family.values().length];
-      java.util.Arrays.fill(fresh, -1);
-      measure(slot, fresh, software, config);
+      cached = new Result(new long[Family.values().length], new String[Family.values().length]);
+      java.util.Arrays.fill(cached.thresholds(), -1);
+      measure(slot, cached, software, config);
       synchronized (CACHE) {
-        CACHE.get(dev).put(softwareLabel, fresh);
+        CACHE.get(dev).put(softwareLabel, cached);
       }
-      cached = fresh;
     }
     for (Family f : Family.values()) {
-      if (cached[f.ordinal()] >= 0 && config.thresholdBytes(f) < 0) {
-        slot.thresholdBytes()[f.ordinal()] = cached[f.ordinal()];
-        slot.thresholdSource()[f.ordinal()] = "calibrated";
+      if (config.thresholdBytes(f) >= 0) {
+        continue; // configured
+      }
+      String evidence = cached.evidence()[f.ordinal()];
+      if (cached.thresholds()[f.ordinal()] >= 0) {
+        slot.thresholdBytes()[f.ordinal()] = cached.thresholds()[f.ordinal()];
+        slot.thresholdSource()[f.ordinal()] = "calibrated; " + evidence;
+      } else if (evidence != null) {
+        slot.thresholdSource()[f.ordinal()] = "default; calibration inconclusive, " + evidence;
       }
     }
   }
 
-  private static void measure(Router.Slot slot, long[] result, SoftwareTier software, AccelConfig config) {
+  private static void measure(Router.Slot slot, Result result, SoftwareTier software, AccelConfig config) {
     long deadline = System.nanoTime() + BUDGET_NANOS;
     Device d = slot.device();
     long timeout = Math.min(config.deviceTimeoutMs() * 1_000_000L, 200_000_000L);
@@ -78,9 +90,12 @@ final class Calibration {
     byte[] out = new byte[SIZES[SIZES.length - 1] + 16];
     try (AesKeyMaterial key = new AesKeyMaterial(keyBytes)) {
       if (d.capabilities().supportsGcm(16, 12, 16, 0, 1024, false)) {
+        // A fresh IV per message, as real traffic has: sealing twice under one IV is refused by
+        // Bouncy Castle's per-instance nonce guard, and the software tier's recovery from that
+        // (a new cipher and an exception per call) once made software look 5-50x slower here.
         calibrate(result, Family.AES_GCM, deadline,
-            in -> d.gcmSeal(key, iv, 16, null, 0, 0, in, 0, in.length, out, 0, timeout),
-            in -> software.gcmSeal(key, iv, 16, null, 0, 0, in, 0, in.length, out, 0));
+            in -> d.gcmSeal(key, nextIv(iv), 16, null, 0, 0, in, 0, in.length, out, 0, timeout),
+            in -> software.gcmSeal(key, nextIv(iv), 16, null, 0, 0, in, 0, in.length, out, 0));
       }
       if (d.capabilities().supportsDigest(DigestAlgorithm.SHA256, 1024)) {
         calibrate(result, Family.SHA2, deadline,
@@ -92,11 +107,13 @@ final class Calibration {
     }
   }
 
-  private static void calibrate(long[] result, Family f, long deadline, Op device, Op soft) {
+  private static void calibrate(Result result, Family f, long deadline, Op device, Op soft) {
     int measured = 0;
     int threshold = -1; // smallest size from which the device won every larger size so far
+    StringBuilder evidence = new StringBuilder("device/software µs:");
     for (int size : SIZES) {
       if (System.nanoTime() - deadline >= 0) {
+        evidence.append(size == SIZES[0] ? " none" : "").append(" (budget spent)");
         break;
       }
       byte[] in = new byte[size];
@@ -106,8 +123,11 @@ final class Calibration {
         dev = best(device, in);
         sw = best(soft, in);
       } catch (DeviceException e) {
+        result.evidence()[f.ordinal()] = evidence.append(" device failed: ").append(e.getMessage()).toString();
         return; // keep the default
       }
+      evidence.append(measured == 0 ? " " : ", ").append(size >= 1024 ? size / 1024 + " KiB " : size + " B ")
+          .append(micros(dev)).append('/').append(micros(sw));
       measured = size;
       if (dev <= sw) {
         if (threshold < 0) {
@@ -117,6 +137,7 @@ final class Calibration {
         threshold = -1;
       }
     }
+    result.evidence()[f.ordinal()] = evidence.toString();
     if (measured == 0) {
       return;
     }
@@ -124,7 +145,21 @@ final class Calibration {
     if (measured < SIZES[SIZES.length - 1] && threshold < 0) {
       return; // budget ran out before a crossover was seen: the default is as good a guess
     }
-    result[f.ordinal()] = t;
+    result.thresholds()[f.ordinal()] = t;
+  }
+
+  /** Increments {@code iv} as a big-endian counter (in place) and returns it. */
+  private static byte[] nextIv(byte[] iv) {
+    for (int i = iv.length - 1; i >= 0 && ++iv[i] == 0; i--) {
+      // carry
+    }
+    return iv;
+  }
+
+  /** Nanoseconds as microseconds with two significant digits below 10 (52, 8.4, 1.0). */
+  private static String micros(long nanos) {
+    double us = nanos / 1000.0;
+    return us >= 10 ? Long.toString(Math.round(us)) : String.format(java.util.Locale.ROOT, "%.1f", us);
   }
 
   private static long best(Op op, byte[] in) throws DeviceException {
