@@ -327,26 +327,38 @@ public final class DeviceQueue implements AutoCloseable {
    */
   public int executeRsa(Session session, int op, byte[] in, int len, byte[] out, int outOff)
       throws DeviceException {
+    int st = inlineRsa(session, false, op, in, len, out, outOff, len);
+    completed.increment(); // counted like a reaped completion
+    return st;
+  }
+
+  /**
+   * One RSA downcall on the caller's thread with {@code session} pinned: {@code
+   * accel_execute_rsa}, or {@code accel_rsa_host} when {@code host}. Heap arrays go to the shim
+   * whole, as segments plus offsets.
+   */
+  private int inlineRsa(
+      Session session, boolean host, int op, byte[] in, int inLen, byte[] out, int outOff, int outLen)
+      throws DeviceException {
     if (session.state.queue != this) {
       throw new IllegalArgumentException("session belongs to another queue");
     }
     // The shim gets whole arrays: these checks are all that keeps C inside them.
-    Objects.checkFromIndexSize(0, len, in.length);
-    Objects.checkFromIndexSize(outOff, len, out.length);
+    Objects.checkFromIndexSize(0, inLen, in.length);
+    Objects.checkFromIndexSize(outOff, outLen, out.length);
     enterExecute();
     try {
       if (!session.retain()) {
         throw new DeviceException(DeviceException.Reason.GONE, 0, "session closed (key destroyed)");
       }
-      int st;
       try {
         HeapSegments hs = HeapSegments.current();
-        st = handle.executeRsa(session.id(), op, hs.of(in), 0, len, hs.of(out), outOff, len);
+        return host
+            ? handle.rsaHost(session.id(), op, hs.of(in), 0, inLen, hs.of(out), outOff, outLen)
+            : handle.executeRsa(session.id(), op, hs.of(in), 0, inLen, hs.of(out), outOff, outLen);
       } finally {
         session.state.release();
       }
-      completed.increment(); // counted like a reaped completion
-      return st;
     } finally {
       executing.decrementAndGet();
     }
@@ -368,26 +380,7 @@ public final class DeviceQueue implements AutoCloseable {
    */
   public int rsaHost(Session session, int op, byte[] in, int inLen, byte[] out, int outOff, int outLen)
       throws DeviceException {
-    if (session.state.queue != this) {
-      throw new IllegalArgumentException("session belongs to another queue");
-    }
-    // The shim gets whole arrays: these checks are all that keeps C inside them.
-    Objects.checkFromIndexSize(0, inLen, in.length);
-    Objects.checkFromIndexSize(outOff, outLen, out.length);
-    enterExecute();
-    try {
-      if (!session.retain()) {
-        throw new DeviceException(DeviceException.Reason.GONE, 0, "session closed (key destroyed)");
-      }
-      try {
-        HeapSegments hs = HeapSegments.current();
-        return handle.rsaHost(session.id(), op, hs.of(in), 0, inLen, hs.of(out), outOff, outLen);
-      } finally {
-        session.state.release();
-      }
-    } finally {
-      executing.decrementAndGet();
-    }
+    return inlineRsa(session, true, op, in, inLen, out, outOff, outLen);
   }
 
   /** True when {@link #executeDigestBatch} is available (cpu backend with a multi-buffer shim). */
