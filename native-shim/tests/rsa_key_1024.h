@@ -4,6 +4,8 @@
 #ifndef ACCEL_TEST_RSA_KEY_H
 #define ACCEL_TEST_RSA_KEY_H
 #include <stdint.h>
+
+#include "accel_shim.h"
 static const uint8_t rsa_n[128] =
 	"\x9f\xa2\xa5\x4c\x10\x33\x04\xeb\x42\xb2\xb5\x7c\xaf\xcb\x4e\x79"
 	"\x3d\x01\x02\x54\x7b\x18\x40\x1b\xc4\xb0\xa5\xc9\x3c\x8b\x13\xbe"
@@ -67,4 +69,15 @@ static const uint8_t rsa_m_priv[128] =
 	"\x79\x0a\xa1\xb2\x23\xb9\x07\xa0\x8c\x65\x1f\xac\x71\x10\xcd\x8a"
 	"\x3e\x83\x59\x51\x42\x98\xf7\x95\x96\x73\xf6\x0a\xaa\x49\x8f\x83"
 	"\x2b\xf6\x6a\x16\x7d\x6c\x42\x0e\xc4\xa0\xb0\x84\xac\x44\x0d\xda";
+
+/* This key as the shim takes it (with its CRT parts: private and public operations). */
+static inline struct accel_rsa_key t_rsa1024(void)
+{
+	return (struct accel_rsa_key){
+		.n_bits = 1024, .flags = ACCEL_RSA_KEY_HAS_CRT,
+		.n = { rsa_n, sizeof(rsa_n) }, .e = { rsa_e, sizeof(rsa_e) },
+		.p = { rsa_p, sizeof(rsa_p) }, .q = { rsa_q, sizeof(rsa_q) },
+		.dp = { rsa_dp, sizeof(rsa_dp) }, .dq = { rsa_dq, sizeof(rsa_dq) },
+		.qinv = { rsa_qinv, sizeof(rsa_qinv) } };
+}
 #endif

@@ -83,11 +83,7 @@ int main(void)
 	{
 		accel_dev *dev = t_open(ACCEL_BACKEND_EMU, ACCEL_PROFILE_HPRE_920, 1);
 		accel_queue *q = t_queue(dev, 8);
-		struct accel_rsa_key key = { .n_bits = 1024, .flags = ACCEL_RSA_KEY_HAS_CRT,
-					     .n = { rsa_n, sizeof(rsa_n) }, .e = { rsa_e, sizeof(rsa_e) },
-					     .p = { rsa_p, sizeof(rsa_p) }, .q = { rsa_q, sizeof(rsa_q) },
-					     .dp = { rsa_dp, sizeof(rsa_dp) }, .dq = { rsa_dq, sizeof(rsa_dq) },
-					     .qinv = { rsa_qinv, sizeof(rsa_qinv) } };
+		struct accel_rsa_key key = t_rsa1024();
 		uint8_t rout[128];
 		uint64_t s = 0, first;
 

@@ -7,7 +7,6 @@
 #include "rsa_key_1024.h"
 #include "test_common.h"
 
-#define BN(x) { .data = x, .len = sizeof(x) }
 
 static int bit_diff(const uint8_t *a, const uint8_t *b, size_t n)
 {
@@ -22,10 +21,7 @@ int main(void)
 {
 	accel_dev *dev;
 	accel_queue *q;
-	struct accel_rsa_key key = { .n_bits = 1024, .flags = ACCEL_RSA_KEY_HAS_CRT,
-				     .n = BN(rsa_n), .e = BN(rsa_e), .p = BN(rsa_p),
-				     .q = BN(rsa_q), .dp = BN(rsa_dp), .dq = BN(rsa_dq),
-				     .qinv = BN(rsa_qinv) };
+	struct accel_rsa_key key = t_rsa1024();
 	uint8_t out[128], aes[16] = { 0 }, iv[12] = { 0 }, pt[16] = { 0 }, ct[16], tag[16];
 	uint8_t want_tag[16];
 	uint64_t s, sa;

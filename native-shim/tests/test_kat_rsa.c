@@ -13,10 +13,7 @@ static void run(uint32_t backend, uint32_t profile)
 {
 	accel_dev *dev = t_open(backend, profile, 0);
 	accel_queue *q = t_queue(dev, 32);
-	struct accel_rsa_key key = { .n_bits = 1024, .flags = ACCEL_RSA_KEY_HAS_CRT,
-				     .n = BN(rsa_n), .e = BN(rsa_e), .p = BN(rsa_p),
-				     .q = BN(rsa_q), .dp = BN(rsa_dp), .dq = BN(rsa_dq),
-				     .qinv = BN(rsa_qinv) };
+	struct accel_rsa_key key = t_rsa1024();
 	struct accel_rsa_key pub = { .n_bits = 1024, .n = BN(rsa_n), .e = BN(rsa_e) };
 	uint8_t o_pub[128], o_priv[128], big[128], o_big[128], o_pp[128], o_cant[128];
 	uint64_t s = 0, sp = 0, bad = 0;

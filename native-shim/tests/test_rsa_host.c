@@ -13,7 +13,6 @@
 #include "rsa_key_1024.h"
 #include "test_common.h"
 
-#define BN(x) { .data = x, .len = sizeof(x) }
 #define K 128
 
 static bool untouched(const uint8_t *b, size_t len)
@@ -28,10 +27,7 @@ int main(void)
 {
 	accel_dev *dev = t_open(ACCEL_BACKEND_CPU, 0, 0);
 	accel_queue *q = t_queue(dev, 8);
-	struct accel_rsa_key key = { .n_bits = 1024, .flags = ACCEL_RSA_KEY_HAS_CRT,
-				     .n = BN(rsa_n), .e = BN(rsa_e), .p = BN(rsa_p),
-				     .q = BN(rsa_q), .dp = BN(rsa_dp), .dq = BN(rsa_dq),
-				     .qinv = BN(rsa_qinv) };
+	struct accel_rsa_key key = t_rsa1024();
 	uint8_t bl[2 * K + 5], first[K], in[3 * K], out[K + 3], big[K];
 	uint64_t s = 0;
 

@@ -200,9 +200,7 @@ static void sha(accel_queue *q)
 
 static void rsa(accel_queue *q)
 {
-	struct accel_rsa_key key = { .n_bits = 1024, .flags = ACCEL_RSA_KEY_HAS_CRT, .n = BN(rsa_n),
-				     .e = BN(rsa_e), .p = BN(rsa_p), .q = BN(rsa_q),
-				     .dp = BN(rsa_dp), .dq = BN(rsa_dq), .qinv = BN(rsa_qinv) };
+	struct accel_rsa_key key = t_rsa1024();
 	struct accel_rsa_key pub = { .n_bits = 1024, .n = BN(rsa_n), .e = BN(rsa_e) };
 	struct accel_rsa_key odd = key;
 	uint8_t o_pub[128], o_priv[128], big[128], o_big[128], o_cant[128];
