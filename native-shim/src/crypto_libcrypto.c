@@ -809,6 +809,31 @@ static bool ct_equal(const uint8_t *a, const uint8_t *b, size_t len)
 }
 
 /*
+ * c = c r^e mod n with this operation's blinding pair (a = r^e R, ai = r^-1 R
+ * kept for the unblinding): the one blinding step of the engine's own private
+ * operations and of accel_rsa_host's BLIND. c, a and ai are flagged constant
+ * time. ACCEL_OK, or the error of blind_take / ACCEL_EIO.
+ */
+static int blind_in_place(struct shim_rsa *rsa, BIGNUM *c, BIGNUM *a, BIGNUM *ai, BN_CTX *ctx)
+{
+	int ret;
+
+	lc.BN_set_flags(c, BN_FLG_CONSTTIME);
+	lc.BN_set_flags(a, BN_FLG_CONSTTIME);
+	lc.BN_set_flags(ai, BN_FLG_CONSTTIME);
+	ret = blind_take(rsa, a, ai, ctx);
+	if (ret)
+		return ret;
+	/* c (r^e R) R^-1 = c r^e mod n */
+	if (!lc.BN_mod_mul_montgomery(c, c, a, rsa->mont_n, ctx))
+		return ACCEL_EIO;
+#ifdef SHIM_RSA_TEST_HOOKS
+	atomic_fetch_add(&shim_rsa_test_blinded, 1);
+#endif
+	return ACCEL_OK;
+}
+
+/*
  * The host's half of a private-key operation that an accelerator computes
  * without blinding or checking it (emu, uadk: no ACCEL_RSA_BLINDS_AND_VERIFIES).
  * Blind: dst = I2OSP(c r^e mod n) || I2OSP(r^-1 R mod n), the pair taken from
@@ -838,29 +863,21 @@ int shim_rsa_blind(struct shim_rsa *rsa, const uint8_t *src, uint8_t *dst, uint3
 	if (!ai)
 		goto out;
 	ret = ACCEL_EIO;
-	lc.BN_set_flags(c, BN_FLG_CONSTTIME);
-	lc.BN_set_flags(a, BN_FLG_CONSTTIME);
-	lc.BN_set_flags(ai, BN_FLG_CONSTTIME);
 	if (!lc.BN_bin2bn(src, (int)n_len, c))
 		goto out;
 	if (lc.BN_ucmp(c, rsa->n) >= 0) {	/* RFC 8017: "message representative out of range" */
 		ret = ACCEL_EINVAL;
 		goto out;
 	}
-	ret = blind_take(rsa, a, ai, ctx);
+	ret = blind_in_place(rsa, c, a, ai, ctx);
 	if (ret)
 		goto out;
 	ret = ACCEL_EIO;
-	/* c (r^e R) R^-1 = c r^e mod n */
-	if (!lc.BN_mod_mul_montgomery(c, c, a, rsa->mont_n, ctx) ||
-	    lc.BN_bn2binpad(c, dst, (int)n_len) != (int)n_len ||
+	if (lc.BN_bn2binpad(c, dst, (int)n_len) != (int)n_len ||
 	    lc.BN_bn2binpad(ai, dst + n_len, (int)n_len) != (int)n_len) {
 		explicit_bzero(dst, 2 * (size_t)n_len);
 		goto out;
 	}
-#ifdef SHIM_RSA_TEST_HOOKS
-	atomic_fetch_add(&shim_rsa_test_blinded, 1);
-#endif
 	ret = ACCEL_OK;
 out:
 	lc.BN_CTX_end(ctx);
@@ -941,19 +958,10 @@ int shim_rsa_op(struct shim_rsa *rsa, bool priv, const uint8_t *src, uint8_t *ds
 		goto emit;
 	}
 	lc.BN_set_flags(c, BN_FLG_CONSTTIME);
-	lc.BN_set_flags(a, BN_FLG_CONSTTIME);
-	lc.BN_set_flags(ai, BN_FLG_CONSTTIME);
 	if (rsa->protect) {
-		/* c' = c (r^e R) R^-1 = c r^e mod n */
-		ret = blind_take(rsa, a, ai, ctx);
+		ret = blind_in_place(rsa, c, a, ai, ctx);	/* c' = c r^e mod n */
 		if (ret)
 			goto out;
-		ret = ACCEL_EIO;
-		if (!lc.BN_mod_mul_montgomery(c, c, a, rsa->mont_n, ctx))
-			goto out;
-#ifdef SHIM_RSA_TEST_HOOKS
-		atomic_fetch_add(&shim_rsa_test_blinded, 1);
-#endif
 	}
 	ret = rsa_crt(rsa, m, c, ctx);
 	if (ret)

@@ -116,6 +116,15 @@ static inline accel_queue *t_queue(accel_dev *dev, uint32_t depth)
 	return q;
 }
 
+/* Destroys session s (0: none), then the queue, then the device, checking each answer. */
+static inline void t_close_all(accel_dev *dev, accel_queue *q, uint64_t s)
+{
+	if (s)
+		CHECK_RC(accel_session_destroy(q, s), ACCEL_OK);
+	CHECK_RC(accel_queue_destroy(q, 0), ACCEL_OK);
+	CHECK_RC(accel_dev_close(dev), ACCEL_OK);
+}
+
 static inline uint64_t t_now_ms(void)
 {
 	struct timespec ts;

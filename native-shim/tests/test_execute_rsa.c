@@ -39,16 +39,12 @@ int main(void)
 			CHECK(0, "a rejected request wrote dst[%zu]", i);
 			break;
 		}
-	CHECK_RC(accel_session_destroy(q, s), ACCEL_OK);
-	CHECK_RC(accel_queue_destroy(q, 0), ACCEL_OK);
-	CHECK_RC(accel_dev_close(dev), ACCEL_OK);
+	t_close_all(dev, q, s);
 
 	dev = t_open(ACCEL_BACKEND_EMU, ACCEL_PROFILE_FAST, 0);
 	q = t_queue(dev, 8);
 	CHECK_RC(accel_session_create(q, ACCEL_FAMILY_RSA, &key, sizeof(key), &s), ACCEL_OK);
 	CHECK_RC(accel_execute_rsa(q, s, ACCEL_OP_RSA_PUB, in, 7, 128, out, 11, 128), ACCEL_ENOTSUP);
-	CHECK_RC(accel_session_destroy(q, s), ACCEL_OK);
-	CHECK_RC(accel_queue_destroy(q, 0), ACCEL_OK);
-	CHECK_RC(accel_dev_close(dev), ACCEL_OK);
+	t_close_all(dev, q, s);
 	return t_done();
 }

@@ -86,16 +86,12 @@ int main(void)
 	CHECK_RC(accel_rsa_host(q, s, ACCEL_RSA_HOST_UNBLIND, in, 0, 3 * K, out, 0, K), ACCEL_OK);
 	CHECK(!memcmp(out, rsa_m_priv, K), "the restored input unblinds again");
 
-	CHECK_RC(accel_session_destroy(q, s), ACCEL_OK);
-	CHECK_RC(accel_queue_destroy(q, 0), ACCEL_OK);
-	CHECK_RC(accel_dev_close(dev), ACCEL_OK);
+	t_close_all(dev, q, s);
 
 	dev = t_open(ACCEL_BACKEND_EMU, ACCEL_PROFILE_FAST, 0);
 	q = t_queue(dev, 8);
 	CHECK_RC(accel_session_create(q, ACCEL_FAMILY_RSA, &key, sizeof(key), &s), ACCEL_OK);
 	CHECK_RC(accel_rsa_host(q, s, ACCEL_RSA_HOST_BLIND, rsa_m, 0, K, bl, 0, 2 * K), ACCEL_ENOTSUP);
-	CHECK_RC(accel_session_destroy(q, s), ACCEL_OK);
-	CHECK_RC(accel_queue_destroy(q, 0), ACCEL_OK);
-	CHECK_RC(accel_dev_close(dev), ACCEL_OK);
+	t_close_all(dev, q, s);
 	return t_done();
 }
