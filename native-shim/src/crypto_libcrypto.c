@@ -325,7 +325,8 @@ int shim_digest(uint32_t op, const uint8_t *src, uint64_t len, uint8_t *dst, uin
  * Costs measured on Zen 4 (one thread, RSA-2048 on IFMA): 208 us unprotected,
  * 230 us protected; the check is one public operation (~15 us on BN; see
  * below for IFMA), the blinding two Montgomery products per use, two squarings under blind_lock (~1.4 us
- * held) and a fresh pair (inversion) every 32 uses. Each operation takes its
+ * held) and a fresh pair every 32 uses. Fresh pairs are made RSA_BLIND_STOCK
+ * at a time with one inversion (see blind_fresh_batch). Each operation takes its
  * own BN_CTX (BN_CTX_new + free: ~80 ns, 0.5% of a 2048-bit public
  * operation): BN_CTX_free clears every temporary, which a per-thread cached
  * context would leave holding secret intermediates between calls.
@@ -341,6 +342,16 @@ int shim_digest(uint32_t op, const uint8_t *src, uint64_t len, uint8_t *dst, uin
  * RSA-2048 private (blinded, checked): 334-338 -> 320-322 us.
  */
 #define RSA_BLIND_REFRESH 32u
+/*
+ * Fresh blinding pairs made per inversion (Montgomery's trick, see
+ * blind_fresh_batch). One constant-time BN_mod_inverse mod a 2048-bit n cost
+ * 178 us and r^e with the constant-time BN exponentiation 74 us on this
+ * project's 2-vCPU EPYC VM (2026-11-26): 250 us per pair, ~8 us per private
+ * operation at RSA_BLIND_REFRESH = 32, the largest part of accel_rsa_host's
+ * BLIND (11 us). Sixteen pairs share one inversion (three Montgomery products
+ * each instead), and r^e runs on the IFMA kernel (constant time in the base).
+ */
+#define RSA_BLIND_STOCK 16u
 
 enum rsa_kernel { RSA_K_BN, RSA_K_X2, RSA_K_IFMA };
 
@@ -371,7 +382,9 @@ struct shim_rsa {
 	pthread_mutex_t blind_lock;	/* guards blind_a, blind_ai, blind_uses */
 	bool blind_lock_ok;
 	BIGNUM *blind_a, *blind_ai;	/* r^e R mod n, r^-1 R mod n (Montgomery form) */
-	uint32_t blind_uses;	/* uses since fresh randomness; >= RSA_BLIND_REFRESH: make a new pair */
+	uint32_t blind_uses;	/* uses since fresh randomness; >= RSA_BLIND_REFRESH: take a fresh pair */
+	BIGNUM *stock_a[RSA_BLIND_STOCK], *stock_ai[RSA_BLIND_STOCK];	/* fresh pairs, never used */
+	uint32_t stock_n;	/* stock_a/ai[0, stock_n) hold pairs; blind_lock guards both */
 };
 
 #ifdef SHIM_RSA_TEST_HOOKS
@@ -382,6 +395,7 @@ struct shim_rsa {
 static atomic_uint shim_rsa_test_corrupt;	/* next N CRT results: flip one bit before the check */
 static atomic_uint shim_rsa_test_blinded;	/* private operations that were blinded */
 static atomic_uint shim_rsa_test_fresh;		/* blinding pairs made from fresh randomness */
+static atomic_uint shim_rsa_test_inversions;	/* batches of fresh pairs (one inversion each) */
 #endif
 
 void shim_rsa_free(struct shim_rsa *rsa)
@@ -398,6 +412,12 @@ void shim_rsa_free(struct shim_rsa *rsa)
 	for (size_t i = 0; i < sizeof(monts) / sizeof(monts[0]); i++)
 		if (*monts[i])
 			lc.BN_MONT_CTX_free(*monts[i]);
+	for (uint32_t i = 0; i < RSA_BLIND_STOCK; i++) {
+		if (rsa->stock_a[i])
+			lc.BN_clear_free(rsa->stock_a[i]);
+		if (rsa->stock_ai[i])
+			lc.BN_clear_free(rsa->stock_ai[i]);
+	}
 	shim_ifma_mont_free(rsa->ifma_p);
 	shim_ifma_mont_free(rsa->ifma_q);
 	shim_ifma_mont_free(rsa->ifma_n);
@@ -626,39 +646,83 @@ static bool bn_mod(const struct shim_rsa *rsa, BIGNUM *r, const BIGNUM *x, bool 
 	return lc.BN_nnmod(r, x, mod_p ? rsa->p : rsa->q, ctx);
 }
 
+static bool rsa_public_exp(const struct shim_rsa *rsa, BIGNUM *r, const BIGNUM *x, BN_CTX *ctx);
+
 /*
- * A pair from fresh randomness: r uniform in [1, n) from libcrypto's private
- * DRBG (as OpenSSL's own RSA blinding), a = r^e R mod n, ai = r^-1 R mod n.
- * r shares a factor with n with probability ~2^-1023: then draw again.
+ * k pairs from fresh randomness: r_i uniform in [1, n) from libcrypto's
+ * private DRBG (as OpenSSL's own RSA blinding), a_i = r_i^e R mod n,
+ * ai_i = r_i^-1 R mod n, with ONE inversion for all k (Montgomery's trick,
+ * "Speeding the Pollard and elliptic curve methods of factorization", 1987):
+ * the prefix products p_i = r_1 ... r_i are inverted once, and walking back
+ * r_i^-1 = (p_i)^-1 p_(i-1), (p_(i-1))^-1 = (p_i)^-1 r_i. Every step is a
+ * Montgomery product (data-independent), the inversion the branch-free
+ * BN_mod_inverse (BN_FLG_CONSTTIME), and r_i^e rsa_public_exp: the IFMA
+ * kernel, whose path is independent of the base, or the constant-time BN
+ * exponentiation for a base flagged BN_FLG_CONSTTIME. Some r_i sharing a
+ * factor with n (probability ~k 2^-1023) makes the product non-invertible:
+ * then all k are drawn again. a, ai: k allocated BIGNUMs each.
  */
-static int blind_fresh(const struct shim_rsa *rsa, BIGNUM *a, BIGNUM *ai, BN_CTX *ctx)
+static int blind_fresh_batch(const struct shim_rsa *rsa, BIGNUM **a, BIGNUM **ai, uint32_t k,
+			     BN_CTX *ctx)
 {
-	BIGNUM *r;
+	BIGNUM *r[RSA_BLIND_STOCK], *pre[RSA_BLIND_STOCK], *inv = NULL, *t = NULL;
 	int ret = ACCEL_EIO;
 
+	if (k < 1 || k > RSA_BLIND_STOCK)
+		return ACCEL_EINVAL;
 	lc.BN_CTX_start(ctx);
-	r = lc.BN_CTX_get(ctx);
-	if (!r)
-		goto out;
-	lc.BN_set_flags(r, BN_FLG_CONSTTIME);	/* BN_mod_inverse: the branch-free variant */
+	for (uint32_t i = 0; i < k; i++) {
+		r[i] = lc.BN_CTX_get(ctx);
+		pre[i] = lc.BN_CTX_get(ctx);
+	}
+	inv = lc.BN_CTX_get(ctx);
+	t = lc.BN_CTX_get(ctx);
+	if (!t)
+		goto out;	/* BN_CTX_get fails from then on: checking the last is enough */
+	for (uint32_t i = 0; i < k; i++) {
+		lc.BN_set_flags(r[i], BN_FLG_CONSTTIME);
+		lc.BN_set_flags(pre[i], BN_FLG_CONSTTIME);
+	}
+	lc.BN_set_flags(inv, BN_FLG_CONSTTIME);
+	lc.BN_set_flags(t, BN_FLG_CONSTTIME);
 	for (int tries = 0; tries < 8 && ret; tries++) {
-		if (!lc.BN_priv_rand_range(r, rsa->n))
+		/* r[i] = r_i R, pre[i] = r_1 ... r_i R */
+		for (uint32_t i = 0; i < k; i++) {
+			if (!lc.BN_priv_rand_range(r[i], rsa->n) ||
+			    !lc.BN_to_montgomery(r[i], r[i], rsa->mont_n, ctx) ||
+			    !(i ? lc.BN_mod_mul_montgomery(pre[i], pre[i - 1], r[i], rsa->mont_n, ctx)
+				: lc.BN_copy(pre[0], r[0]) != NULL))
+				goto out;
+		}
+		if (!lc.BN_from_montgomery(t, pre[k - 1], rsa->mont_n, ctx))
 			goto out;
-		if (lc.BN_is_zero(r) || !lc.BN_mod_inverse(ai, r, rsa->n, ctx))
-			continue;
-		if (lc.BN_mod_exp_mont(a, r, rsa->e, rsa->n, ctx, rsa->mont_n) &&
-		    lc.BN_to_montgomery(a, a, rsa->mont_n, ctx) &&
-		    lc.BN_to_montgomery(ai, ai, rsa->mont_n, ctx))
-			ret = ACCEL_OK;
-		else
+		if (lc.BN_is_zero(t) || !lc.BN_mod_inverse(inv, t, rsa->n, ctx))
+			continue;	/* gcd(r_1 ... r_k, n) > 1 */
+		if (!lc.BN_to_montgomery(inv, inv, rsa->mont_n, ctx))
 			goto out;
+		/* inv = (r_1 ... r_i)^-1 R on entry to step i */
+		for (uint32_t i = k - 1; i > 0; i--) {
+			if (!lc.BN_mod_mul_montgomery(ai[i], inv, pre[i - 1], rsa->mont_n, ctx) ||
+			    !lc.BN_mod_mul_montgomery(inv, inv, r[i], rsa->mont_n, ctx))
+				goto out;
+		}
+		if (!lc.BN_copy(ai[0], inv))
+			goto out;
+		for (uint32_t i = 0; i < k; i++) {
+			/* t = r_i, then a_i = r_i^e R */
+			if (!lc.BN_from_montgomery(t, r[i], rsa->mont_n, ctx) ||
+			    !rsa_public_exp(rsa, a[i], t, ctx) ||
+			    !lc.BN_to_montgomery(a[i], a[i], rsa->mont_n, ctx))
+				goto out;
+		}
+		ret = ACCEL_OK;
 	}
 #ifdef SHIM_RSA_TEST_HOOKS
 	if (!ret)
-		atomic_fetch_add(&shim_rsa_test_fresh, 1);
+		atomic_fetch_add(&shim_rsa_test_inversions, 1);
 #endif
 out:
-	lc.BN_CTX_end(ctx);	/* r: cleared with the BN_CTX by BN_CTX_free */
+	lc.BN_CTX_end(ctx);	/* r, pre, inv, t: cleared with the BN_CTX by BN_CTX_free */
 	return ret;
 }
 
@@ -669,43 +733,104 @@ static bool mont_sqr(BIGNUM *x, const struct shim_rsa *rsa, BN_CTX *ctx)
 }
 
 /*
+ * Under blind_lock: a fresh pair becomes this operation's (a, ai), and its
+ * square the session's next pair (so the squaring chain restarts from fresh
+ * randomness). False if a BN call failed: the session then draws again.
+ */
+static bool blind_install(struct shim_rsa *rsa, const BIGNUM *fa, const BIGNUM *fai, BIGNUM *a,
+			  BIGNUM *ai, BN_CTX *ctx)
+{
+	if (!rsa->blind_a)
+		rsa->blind_a = lc.BN_new();
+	if (!rsa->blind_ai)
+		rsa->blind_ai = lc.BN_new();
+	if (!rsa->blind_a || !rsa->blind_ai || !lc.BN_copy(a, fa) || !lc.BN_copy(ai, fai) ||
+	    !lc.BN_mod_mul_montgomery(rsa->blind_a, fa, fa, rsa->mont_n, ctx) ||
+	    !lc.BN_mod_mul_montgomery(rsa->blind_ai, fai, fai, rsa->mont_n, ctx)) {
+		rsa->blind_uses = RSA_BLIND_REFRESH;
+		return false;
+	}
+	rsa->blind_uses = 1;
+#ifdef SHIM_RSA_TEST_HOOKS
+	atomic_fetch_add(&shim_rsa_test_fresh, 1);
+#endif
+	return true;
+}
+
+static void free_pairs(BIGNUM **a, BIGNUM **ai, uint32_t k)
+{
+	for (uint32_t i = 0; i < k; i++) {
+		if (a[i])
+			lc.BN_clear_free(a[i]);
+		if (ai[i])
+			lc.BN_clear_free(ai[i]);
+		a[i] = ai[i] = NULL;
+	}
+}
+
+/*
  * This operation's blinding pair into a, ai; the session's pair moves on
- * (squared) so that no two operations use the same one. The slow part of a
- * fresh pair (the inversion) runs outside the lock.
+ * (squared) so that no two operations use the same one, and every
+ * RSA_BLIND_REFRESH uses it restarts from a fresh pair out of the stock.
+ * An empty stock is refilled (blind_fresh_batch) outside the lock: the
+ * caller keeps the first new pair and stocks the rest; pairs that another
+ * thread's refill leaves no room for are wiped.
  */
 static int blind_take(struct shim_rsa *rsa, BIGNUM *a, BIGNUM *ai, BN_CTX *ctx)
 {
-	bool fresh, ok = true;
+	BIGNUM *na[RSA_BLIND_STOCK] = { 0 }, *nai[RSA_BLIND_STOCK] = { 0 };
+	bool ok = true, served = true;
 	int ret;
 
 	pthread_mutex_lock(&rsa->blind_lock);
-	fresh = rsa->blind_uses >= RSA_BLIND_REFRESH;
-	if (!fresh) {
+	if (rsa->blind_uses < RSA_BLIND_REFRESH) {
 		ok = lc.BN_copy(a, rsa->blind_a) && lc.BN_copy(ai, rsa->blind_ai) &&
 		     mont_sqr(rsa->blind_a, rsa, ctx) && mont_sqr(rsa->blind_ai, rsa, ctx);
 		/* a failure part way leaves a pair that must never be used again */
 		rsa->blind_uses = ok ? rsa->blind_uses + 1 : RSA_BLIND_REFRESH;
+	} else if (rsa->stock_n) {
+		uint32_t i = --rsa->stock_n;
+
+		ok = blind_install(rsa, rsa->stock_a[i], rsa->stock_ai[i], a, ai, ctx);
+		free_pairs(&rsa->stock_a[i], &rsa->stock_ai[i], 1);
+	} else {
+		served = false;
 	}
 	pthread_mutex_unlock(&rsa->blind_lock);
-	if (!fresh)
+	if (served)
 		return ok ? ACCEL_OK : ACCEL_EIO;
 
-	ret = blind_fresh(rsa, a, ai, ctx);
+	ret = ACCEL_ENOMEM;
+	for (uint32_t i = 0; i < RSA_BLIND_STOCK; i++) {
+		na[i] = lc.BN_new();
+		nai[i] = lc.BN_new();
+		if (!na[i] || !nai[i])
+			goto out;
+		lc.BN_set_flags(na[i], BN_FLG_CONSTTIME);
+		lc.BN_set_flags(nai[i], BN_FLG_CONSTTIME);
+	}
+	ret = blind_fresh_batch(rsa, na, nai, RSA_BLIND_STOCK, ctx);
 	if (ret)
-		return ret;
+		goto out;
 	pthread_mutex_lock(&rsa->blind_lock);
 	if (rsa->blind_uses >= RSA_BLIND_REFRESH) {	/* no other thread installed one meanwhile */
-		if (!rsa->blind_a)
-			rsa->blind_a = lc.BN_new();
-		if (!rsa->blind_ai)
-			rsa->blind_ai = lc.BN_new();
-		if (rsa->blind_a && rsa->blind_ai &&
-		    lc.BN_mod_mul_montgomery(rsa->blind_a, a, a, rsa->mont_n, ctx) &&
-		    lc.BN_mod_mul_montgomery(rsa->blind_ai, ai, ai, rsa->mont_n, ctx))
-			rsa->blind_uses = 1;	/* else the next operation draws again */
+		ok = blind_install(rsa, na[0], nai[0], a, ai, ctx);
+	} else {
+		ok = lc.BN_copy(a, na[0]) && lc.BN_copy(ai, nai[0]);
+#ifdef SHIM_RSA_TEST_HOOKS
+		atomic_fetch_add(&shim_rsa_test_fresh, 1);
+#endif
+	}
+	for (uint32_t i = 1; i < RSA_BLIND_STOCK && rsa->stock_n < RSA_BLIND_STOCK; i++) {
+		rsa->stock_a[rsa->stock_n] = na[i];
+		rsa->stock_ai[rsa->stock_n++] = nai[i];
+		na[i] = nai[i] = NULL;	/* the session owns them now */
 	}
 	pthread_mutex_unlock(&rsa->blind_lock);
-	return ACCEL_OK;
+	ret = ok ? ACCEL_OK : ACCEL_EIO;
+out:
+	free_pairs(na, nai, RSA_BLIND_STOCK);
+	return ret;
 }
 
 /* m1 = cp^dp mod p, m2 = cq^dq mod q on the IFMA kernel (big-endian bytes in and out). */

@@ -4,8 +4,9 @@
  * src/crypto_libcrypto.c into itself with SHIM_RSA_TEST_HOOKS (the shipped
  * library has no hooks) and checks what the public API cannot show:
  *   - a protecting session (cpu) blinds every private operation and draws a
- *     fresh blinding pair every RSA_BLIND_REFRESH uses; an unprotected one
- *     (emu) does neither;
+ *     fresh blinding pair every RSA_BLIND_REFRESH uses, RSA_BLIND_STOCK
+ *     fresh pairs per inversion, and stays right across stock refills; an
+ *     unprotected one (emu) does neither;
  *   - a fault injected into the CRT result before the check gives ACCEL_EIO
  *     and writes nothing when protecting, and a wrong result otherwise;
  *   - the kernel each key size gets (IFMA for 1024/1536/2048-bit primes
@@ -55,14 +56,33 @@ static void blinding(const struct t_rsa_key_bytes *k, unsigned *seed)
 {
 	struct shim_rsa *rsa = new_rsa(k, true);
 	unsigned b0 = atomic_load(&shim_rsa_test_blinded), f0 = atomic_load(&shim_rsa_test_fresh);
+	unsigned i0 = atomic_load(&shim_rsa_test_inversions);
 	int good = run_ops(rsa, k, 100, seed);
 
 	CHECK(good == 100, "rsa%u protected: %d of 100 right", k->bits, good);
 	CHECK(atomic_load(&shim_rsa_test_blinded) - b0 == 100, "rsa%u: %u of 100 blinded", k->bits,
 	      atomic_load(&shim_rsa_test_blinded) - b0);
-	/* fresh pairs at uses 1, 33, 65, 97 */
+	/* fresh pairs at uses 1, 33, 65, 97, all four from the first batch */
 	CHECK(atomic_load(&shim_rsa_test_fresh) - f0 == 4, "rsa%u: %u fresh pairs, want 4", k->bits,
 	      atomic_load(&shim_rsa_test_fresh) - f0);
+	CHECK(atomic_load(&shim_rsa_test_inversions) - i0 == 1, "rsa%u: %u inversions, want 1",
+	      k->bits, atomic_load(&shim_rsa_test_inversions) - i0);
+	if (k->bits == 1024) {
+		/*
+		 * Past one whole stock: every pair of the first batch (pairs 2..16 came
+		 * out of the stock, each with its own inverse from the walk back) and
+		 * the first of a second batch. A wrong inverse gives a wrong result.
+		 */
+		int more = (int)(RSA_BLIND_STOCK * RSA_BLIND_REFRESH) + 1 - 100;
+
+		good = run_ops(rsa, k, more, seed);
+		CHECK(good == more, "rsa%u across a stock refill: %d of %d right", k->bits, good, more);
+		CHECK(atomic_load(&shim_rsa_test_fresh) - f0 == RSA_BLIND_STOCK + 1,
+		      "rsa%u: %u fresh pairs, want %u", k->bits, atomic_load(&shim_rsa_test_fresh) - f0,
+		      RSA_BLIND_STOCK + 1);
+		CHECK(atomic_load(&shim_rsa_test_inversions) - i0 == 2, "rsa%u: %u inversions, want 2",
+		      k->bits, atomic_load(&shim_rsa_test_inversions) - i0);
+	}
 	shim_rsa_free(rsa);
 
 	rsa = new_rsa(k, false);
