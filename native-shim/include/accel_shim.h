@@ -306,6 +306,20 @@ ACCEL_API int accel_reap(accel_queue *q, struct accel_cqe *cqes, uint32_t max, u
  * waiting polls the hardware, so accel_reap is EALREADY while one waits.
  */
 ACCEL_API int accel_wait(accel_queue *q, uint32_t timeout_ms);
+/*
+ * accel_wait that sleeps until min_nr completions are pending (io_uring's
+ * min_complete): ACCEL_OK once the CQ holds min_nr (0 counts as 1), or at
+ * timeout_ms with at least one; ETIMEDOUT with none. For a reaper that knows
+ * no caller can be satisfied by fewer (a batch waiting for all of its
+ * requests; UINT32_MAX: nothing is in flight, sleep until accel_wait_limit).
+ * accel_wait_limit caps that count at nr (0 counts as 1) until the current
+ * (or, if none is in progress, the next) wait returns; caps only lower it.
+ * Call it after queueing requests whose caller can be satisfied by nr
+ * completions (1 for a request awaited alone). Never blocks; EINVAL on a bad
+ * handle.
+ */
+ACCEL_API int accel_wait_n(accel_queue *q, uint32_t min_nr, uint32_t timeout_ms);
+ACCEL_API int accel_wait_limit(accel_queue *q, uint32_t nr);
 
 /* ---- device-visible buffers ---- */
 /* Pre-faulted, 64-byte aligned. NULL on failure. */

@@ -93,6 +93,14 @@ struct accel_queue {
 	pthread_cond_t cq_cv;		/* accel_wait sleeps here */
 	atomic_int reaper;		/* 1 while a thread is in accel_reap (uadk: or accel_wait) */
 	atomic_int waiter;		/* 1 while a thread is in accel_wait (emu, cpu) */
+	/*
+	 * accel_wait_n: completions in the CQ that wake the waiter (1 outside a
+	 * wait), and the cap accel_wait_limit puts on it until the wait ends
+	 * (UINT32_MAX: none). shim_post signals cq_cv only once the CQ holds
+	 * min(wait_min, wait_cap). Both change under cq_lock.
+	 */
+	atomic_uint wait_min;
+	atomic_uint wait_cap;
 	atomic_int efd;			/* eventfd, created lazily (-1 before): readable while CQ non-empty */
 
 	pthread_mutex_t sess_lock;	/* protects the session table */
