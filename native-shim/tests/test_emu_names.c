@@ -4,6 +4,7 @@
  * operators can tell the modelled device's CPU from the host's in
  * /proc/<pid>/task/<tid>/comm; one named thread per engine.
  */
+#define _DEFAULT_SOURCE /* usleep under -std=c11 */
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,6 +50,13 @@ int main(void)
 	snprintf(prefix, sizeof(prefix), "accel-%.6s.", caps.name);
 	CHECK(count_named(prefix) == 3, "3 engine threads named %s*, found %d", prefix, count_named(prefix));
 	CHECK_RC(accel_dev_close(dev), ACCEL_OK);
+	/*
+	 * close joined every engine; under qemu-user a joined thread's host task can
+	 * stay in /proc/self/task for a moment after (qemu wakes the joiner before
+	 * its host thread has exited), so allow it up to a second to go.
+	 */
+	for (int i = 0; i < 100 && count_named(prefix); i++)
+		usleep(10000);
 	CHECK(count_named(prefix) == 0, "engine threads gone after close, found %d", count_named(prefix));
 	return t_done();
 }
