@@ -385,6 +385,14 @@ struct shim_rsa {
 	uint32_t blind_uses;	/* uses since fresh randomness; >= RSA_BLIND_REFRESH: take a fresh pair */
 	BIGNUM *stock_a[RSA_BLIND_STOCK], *stock_ai[RSA_BLIND_STOCK];	/* fresh pairs, never used */
 	uint32_t stock_n;	/* stock_a/ai[0, stock_n) hold pairs; blind_lock guards both */
+	/*
+	 * accel_rsa_host's own squaring chain when ifma_n is set: the pair in the
+	 * IFMA kernel's Montgomery form (r^e R', r^-1 R', R' = 2^(52 n)), so that
+	 * blinding, the check and unblinding never leave its limbs (see
+	 * host_blind_ifma). 64-byte aligned (AVX-512 loads): its own allocation.
+	 */
+	struct shim_ifma_num *host_pair;	/* [0] = a, [1] = ai; blind_lock guards it */
+	uint32_t host_uses;	/* as blind_uses, for host_pair */
 };
 
 #ifdef SHIM_RSA_TEST_HOOKS
@@ -417,6 +425,10 @@ void shim_rsa_free(struct shim_rsa *rsa)
 			lc.BN_clear_free(rsa->stock_a[i]);
 		if (rsa->stock_ai[i])
 			lc.BN_clear_free(rsa->stock_ai[i]);
+	}
+	if (rsa->host_pair) {
+		explicit_bzero(rsa->host_pair, 2 * sizeof(*rsa->host_pair));
+		free(rsa->host_pair);
 	}
 	shim_ifma_mont_free(rsa->ifma_p);
 	shim_ifma_mont_free(rsa->ifma_q);
@@ -532,6 +544,13 @@ static int rsa_pick_public(struct shim_rsa *rsa)
 	if (rsa->ifma_n && shim_ifma_mont_bytes(rsa->ifma_n) != len) {
 		shim_ifma_mont_free(rsa->ifma_n);
 		rsa->ifma_n = NULL;
+	}
+	if (rsa->ifma_n) {
+		rsa->host_pair = aligned_alloc(64, 2 * sizeof(*rsa->host_pair));
+		if (!rsa->host_pair)
+			return ACCEL_ENOMEM;
+		memset(rsa->host_pair, 0, 2 * sizeof(*rsa->host_pair));
+		rsa->host_uses = RSA_BLIND_REFRESH;	/* the first host operation takes a fresh pair */
 	}
 	rsa->n_len = len;
 	rsa->e_len = (uint32_t)elen;
@@ -733,28 +752,23 @@ static bool mont_sqr(BIGNUM *x, const struct shim_rsa *rsa, BN_CTX *ctx)
 }
 
 /*
- * Under blind_lock: a fresh pair becomes this operation's (a, ai), and its
- * square the session's next pair (so the squaring chain restarts from fresh
- * randomness). False if a BN call failed: the session then draws again.
+ * Under blind_lock: the square of a fresh pair (this operation's) becomes the
+ * session's next pair, so the squaring chain restarts from fresh randomness.
+ * On a BN failure the chain stays due for a fresh pair.
  */
-static bool blind_install(struct shim_rsa *rsa, const BIGNUM *fa, const BIGNUM *fai, BIGNUM *a,
-			  BIGNUM *ai, BN_CTX *ctx)
+static void blind_install(struct shim_rsa *rsa, const BIGNUM *fa, const BIGNUM *fai, BN_CTX *ctx)
 {
 	if (!rsa->blind_a)
 		rsa->blind_a = lc.BN_new();
 	if (!rsa->blind_ai)
 		rsa->blind_ai = lc.BN_new();
-	if (!rsa->blind_a || !rsa->blind_ai || !lc.BN_copy(a, fa) || !lc.BN_copy(ai, fai) ||
+	if (!rsa->blind_a || !rsa->blind_ai ||
 	    !lc.BN_mod_mul_montgomery(rsa->blind_a, fa, fa, rsa->mont_n, ctx) ||
 	    !lc.BN_mod_mul_montgomery(rsa->blind_ai, fai, fai, rsa->mont_n, ctx)) {
 		rsa->blind_uses = RSA_BLIND_REFRESH;
-		return false;
+		return;
 	}
 	rsa->blind_uses = 1;
-#ifdef SHIM_RSA_TEST_HOOKS
-	atomic_fetch_add(&shim_rsa_test_fresh, 1);
-#endif
-	return true;
 }
 
 static void free_pairs(BIGNUM **a, BIGNUM **ai, uint32_t k)
@@ -769,36 +783,28 @@ static void free_pairs(BIGNUM **a, BIGNUM **ai, uint32_t k)
 }
 
 /*
- * This operation's blinding pair into a, ai; the session's pair moves on
- * (squared) so that no two operations use the same one, and every
- * RSA_BLIND_REFRESH uses it restarts from a fresh pair out of the stock.
- * An empty stock is refilled (blind_fresh_batch) outside the lock: the
- * caller keeps the first new pair and stocks the rest; pairs that another
- * thread's refill leaves no room for are wiped.
+ * A fresh pair (never used, BN Montgomery form) into a, ai: from the stock,
+ * or, when it is empty, from a new batch (blind_fresh_batch, outside the
+ * lock): the caller keeps its first pair and stocks the rest; pairs that
+ * another thread's refill leaves no room for are wiped.
  */
-static int blind_take(struct shim_rsa *rsa, BIGNUM *a, BIGNUM *ai, BN_CTX *ctx)
+static int fresh_pair(struct shim_rsa *rsa, BIGNUM *a, BIGNUM *ai, BN_CTX *ctx)
 {
 	BIGNUM *na[RSA_BLIND_STOCK] = { 0 }, *nai[RSA_BLIND_STOCK] = { 0 };
-	bool ok = true, served = true;
+	bool ok = false;
 	int ret;
 
 	pthread_mutex_lock(&rsa->blind_lock);
-	if (rsa->blind_uses < RSA_BLIND_REFRESH) {
-		ok = lc.BN_copy(a, rsa->blind_a) && lc.BN_copy(ai, rsa->blind_ai) &&
-		     mont_sqr(rsa->blind_a, rsa, ctx) && mont_sqr(rsa->blind_ai, rsa, ctx);
-		/* a failure part way leaves a pair that must never be used again */
-		rsa->blind_uses = ok ? rsa->blind_uses + 1 : RSA_BLIND_REFRESH;
-	} else if (rsa->stock_n) {
+	if (rsa->stock_n) {
 		uint32_t i = --rsa->stock_n;
 
-		ok = blind_install(rsa, rsa->stock_a[i], rsa->stock_ai[i], a, ai, ctx);
+		ok = lc.BN_copy(a, rsa->stock_a[i]) && lc.BN_copy(ai, rsa->stock_ai[i]);
 		free_pairs(&rsa->stock_a[i], &rsa->stock_ai[i], 1);
-	} else {
-		served = false;
+		pthread_mutex_unlock(&rsa->blind_lock);
+		ret = ok ? ACCEL_OK : ACCEL_EIO;
+		goto counted;
 	}
 	pthread_mutex_unlock(&rsa->blind_lock);
-	if (served)
-		return ok ? ACCEL_OK : ACCEL_EIO;
 
 	ret = ACCEL_ENOMEM;
 	for (uint32_t i = 0; i < RSA_BLIND_STOCK; i++) {
@@ -812,15 +818,8 @@ static int blind_take(struct shim_rsa *rsa, BIGNUM *a, BIGNUM *ai, BN_CTX *ctx)
 	ret = blind_fresh_batch(rsa, na, nai, RSA_BLIND_STOCK, ctx);
 	if (ret)
 		goto out;
+	ok = lc.BN_copy(a, na[0]) && lc.BN_copy(ai, nai[0]);
 	pthread_mutex_lock(&rsa->blind_lock);
-	if (rsa->blind_uses >= RSA_BLIND_REFRESH) {	/* no other thread installed one meanwhile */
-		ok = blind_install(rsa, na[0], nai[0], a, ai, ctx);
-	} else {
-		ok = lc.BN_copy(a, na[0]) && lc.BN_copy(ai, nai[0]);
-#ifdef SHIM_RSA_TEST_HOOKS
-		atomic_fetch_add(&shim_rsa_test_fresh, 1);
-#endif
-	}
 	for (uint32_t i = 1; i < RSA_BLIND_STOCK && rsa->stock_n < RSA_BLIND_STOCK; i++) {
 		rsa->stock_a[rsa->stock_n] = na[i];
 		rsa->stock_ai[rsa->stock_n++] = nai[i];
@@ -830,7 +829,43 @@ static int blind_take(struct shim_rsa *rsa, BIGNUM *a, BIGNUM *ai, BN_CTX *ctx)
 	ret = ok ? ACCEL_OK : ACCEL_EIO;
 out:
 	free_pairs(na, nai, RSA_BLIND_STOCK);
+counted:
+#ifdef SHIM_RSA_TEST_HOOKS
+	if (!ret)
+		atomic_fetch_add(&shim_rsa_test_fresh, 1);
+#endif
 	return ret;
+}
+
+/*
+ * This operation's blinding pair into a, ai; the session's pair moves on
+ * (squared) so that no two operations use the same one, and every
+ * RSA_BLIND_REFRESH uses it restarts from a fresh pair (fresh_pair).
+ */
+static int blind_take(struct shim_rsa *rsa, BIGNUM *a, BIGNUM *ai, BN_CTX *ctx)
+{
+	bool ok = true;
+	int ret;
+
+	pthread_mutex_lock(&rsa->blind_lock);
+	if (rsa->blind_uses < RSA_BLIND_REFRESH) {
+		ok = lc.BN_copy(a, rsa->blind_a) && lc.BN_copy(ai, rsa->blind_ai) &&
+		     mont_sqr(rsa->blind_a, rsa, ctx) && mont_sqr(rsa->blind_ai, rsa, ctx);
+		/* a failure part way leaves a pair that must never be used again */
+		rsa->blind_uses = ok ? rsa->blind_uses + 1 : RSA_BLIND_REFRESH;
+		pthread_mutex_unlock(&rsa->blind_lock);
+		return ok ? ACCEL_OK : ACCEL_EIO;
+	}
+	pthread_mutex_unlock(&rsa->blind_lock);
+
+	ret = fresh_pair(rsa, a, ai, ctx);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&rsa->blind_lock);
+	if (rsa->blind_uses >= RSA_BLIND_REFRESH)	/* else another thread restarted the chain */
+		blind_install(rsa, a, ai, ctx);
+	pthread_mutex_unlock(&rsa->blind_lock);
+	return ACCEL_OK;
 }
 
 /* m1 = cp^dp mod p, m2 = cq^dq mod q on the IFMA kernel (big-endian bytes in and out). */
@@ -973,9 +1008,147 @@ static int blind_in_place(struct shim_rsa *rsa, BIGNUM *c, BIGNUM *a, BIGNUM *ai
  * applies), replacing three BigInteger products, a division each and a
  * BigInteger modPow per signature in Java.
  */
+/* x (BN Montgomery form, x R mod n) into the IFMA kernel's Montgomery form, x R' mod n. */
+static bool bn_mont_to_ifma(const struct shim_rsa *rsa, const BIGNUM *x, struct shim_ifma_num *out,
+			    BN_CTX *ctx)
+{
+	uint8_t b[RSA_IFMA_MAX_BYTES];
+	BIGNUM *t;
+	bool ok;
+
+	lc.BN_CTX_start(ctx);
+	t = lc.BN_CTX_get(ctx);
+	if (t)
+		lc.BN_set_flags(t, BN_FLG_CONSTTIME);
+	ok = t && lc.BN_from_montgomery(t, x, rsa->mont_n, ctx) &&
+	     lc.BN_bn2binpad(t, b, (int)rsa->n_len) == (int)rsa->n_len &&
+	     shim_ifma_num_load(rsa->ifma_n, out, b) == 0;
+	if (ok)
+		shim_ifma_num_to_mont(rsa->ifma_n, out, out);
+	explicit_bzero(b, sizeof(b));
+	lc.BN_CTX_end(ctx);
+	return ok;
+}
+
+/*
+ * blind_take for accel_rsa_host on the IFMA kernel: this operation's pair
+ * from host_pair (squared on, under blind_lock: two products of ~0.25 us),
+ * restarted from a fresh pair every RSA_BLIND_REFRESH uses. Fresh pairs come
+ * from the same stock as the engine's own chain, converted once each.
+ */
+static int host_take(struct shim_rsa *rsa, struct shim_ifma_num *a, struct shim_ifma_num *ai)
+{
+	struct shim_ifma_num *hp = rsa->host_pair;
+	BN_CTX *ctx;
+	BIGNUM *fa, *fai;
+	int ret = ACCEL_ENOMEM;
+
+	pthread_mutex_lock(&rsa->blind_lock);
+	if (rsa->host_uses < RSA_BLIND_REFRESH) {
+		*a = hp[0];
+		*ai = hp[1];
+		shim_ifma_num_mul(rsa->ifma_n, &hp[0], &hp[0], &hp[0]);
+		shim_ifma_num_mul(rsa->ifma_n, &hp[1], &hp[1], &hp[1]);
+		rsa->host_uses++;
+		pthread_mutex_unlock(&rsa->blind_lock);
+		return ACCEL_OK;
+	}
+	pthread_mutex_unlock(&rsa->blind_lock);
+
+	ctx = lc.BN_CTX_new();	/* only here: once per RSA_BLIND_REFRESH operations */
+	if (!ctx)
+		return ACCEL_ENOMEM;
+	lc.BN_CTX_start(ctx);
+	fa = lc.BN_CTX_get(ctx);
+	fai = lc.BN_CTX_get(ctx);
+	if (fai) {
+		lc.BN_set_flags(fa, BN_FLG_CONSTTIME);
+		lc.BN_set_flags(fai, BN_FLG_CONSTTIME);
+		ret = fresh_pair(rsa, fa, fai, ctx);
+		if (!ret && (!bn_mont_to_ifma(rsa, fa, a, ctx) || !bn_mont_to_ifma(rsa, fai, ai, ctx)))
+			ret = ACCEL_EIO;
+	}
+	lc.BN_CTX_end(ctx);
+	lc.BN_CTX_free(ctx);	/* clears fa, fai */
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&rsa->blind_lock);
+	if (rsa->host_uses >= RSA_BLIND_REFRESH) {	/* else another thread restarted the chain */
+		shim_ifma_num_mul(rsa->ifma_n, &hp[0], a, a);
+		shim_ifma_num_mul(rsa->ifma_n, &hp[1], ai, ai);
+		rsa->host_uses = 1;
+	}
+	pthread_mutex_unlock(&rsa->blind_lock);
+	return ACCEL_OK;
+}
+
+/*
+ * shim_rsa_blind on the IFMA kernel (ifma_n): c' = c a R'^-1 = c r^e mod n,
+ * dst = c' || ai with ai = r^-1 R' (opaque to Java). One Montgomery product
+ * and two for the chain, against three BN products and as many BIGNUM
+ * conversions (issue 5: host CPU per device signature).
+ */
+static int host_blind_ifma(struct shim_rsa *rsa, const uint8_t *src, uint8_t *dst)
+{
+	struct shim_ifma_num c, a, ai;
+	int ret;
+
+	/* RFC 8017: "message representative out of range" */
+	if (shim_ifma_num_load(rsa->ifma_n, &c, src))
+		return ACCEL_EINVAL;
+	ret = host_take(rsa, &a, &ai);
+	if (!ret) {
+		shim_ifma_num_mul(rsa->ifma_n, &c, &c, &a);
+		shim_ifma_num_store(rsa->ifma_n, dst, &c);
+		shim_ifma_num_store(rsa->ifma_n, dst + rsa->n_len, &ai);
+#ifdef SHIM_RSA_TEST_HOOKS
+		atomic_fetch_add(&shim_rsa_test_blinded, 1);
+#endif
+	}
+	explicit_bzero(&c, sizeof(c));
+	explicit_bzero(&a, sizeof(a));
+	explicit_bzero(&ai, sizeof(ai));
+	return ret;
+}
+
+/*
+ * shim_rsa_unblind on the IFMA kernel: src = s' || c' || f; s'^e == c' (the
+ * Bellcore check, on the blinded values) or ACCEL_EIO with dst untouched;
+ * then dst = s' f R'^-1 = s' r^-1 mod n. Same argument checks as the BN path.
+ */
+static int host_unblind_ifma(struct shim_rsa *rsa, const uint8_t *src, uint8_t *dst)
+{
+	const struct shim_ifma_mont *m = rsa->ifma_n;
+	struct shim_ifma_num s, v, f, t;
+	uint32_t k = rsa->n_len;
+	int ret = ACCEL_EINVAL;
+
+	if (shim_ifma_num_load(m, &f, src + 2 * (size_t)k) || shim_ifma_num_load(m, &v, src + k))
+		goto out;	/* not what shim_rsa_blind gave: a caller error */
+	ret = ACCEL_EIO;
+	/* s' >= n is no RSA result at all (a fault): ACCEL_EIO like any failed check */
+	if (shim_ifma_num_load(m, &s, src) ||
+	    shim_ifma_num_pow_pub(m, &t, &s, rsa->e_be, rsa->e_len) ||
+	    !shim_ifma_num_equal(m, &t, &v))
+		goto out;
+	shim_ifma_num_mul(m, &s, &s, &f);
+	shim_ifma_num_store(m, dst, &s);
+	ret = ACCEL_OK;
+out:
+	explicit_bzero(&s, sizeof(s));
+	explicit_bzero(&f, sizeof(f));
+	explicit_bzero(&t, sizeof(t));
+	explicit_bzero(&v, sizeof(v));
+	return ret;
+}
+
 int shim_rsa_blind(struct shim_rsa *rsa, const uint8_t *src, uint8_t *dst, uint32_t n_len)
 {
-	BN_CTX *ctx = lc.BN_CTX_new();
+	BN_CTX *ctx;
+
+	if (rsa->host_pair && n_len == rsa->n_len)
+		return host_blind_ifma(rsa, src, dst);
+	ctx = lc.BN_CTX_new();
 	BIGNUM *c, *a, *ai;
 	int ret = ACCEL_ENOMEM;
 
@@ -1012,11 +1185,14 @@ out:
 
 int shim_rsa_unblind(struct shim_rsa *rsa, const uint8_t *src, uint8_t *dst, uint32_t n_len)
 {
-	BN_CTX *ctx = lc.BN_CTX_new();
+	BN_CTX *ctx;
 	BIGNUM *s, *f, *v;
 	uint8_t *got = NULL;
 	int ret = ACCEL_ENOMEM;
 
+	if (rsa->host_pair && n_len == rsa->n_len)
+		return host_unblind_ifma(rsa, src, dst);
+	ctx = lc.BN_CTX_new();
 	if (!ctx)
 		return ACCEL_ENOMEM;
 	lc.BN_CTX_start(ctx);

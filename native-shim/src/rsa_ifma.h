@@ -80,4 +80,36 @@ int shim_ifma_modexp_x2(const struct shim_ifma_mont *m1, uint8_t *out1, const ui
 			const struct shim_ifma_mont *m2, uint8_t *out2, const uint8_t *base2,
 			const uint8_t *exp2, size_t exp2_len);
 
+
+/*
+ * Limb-level entries for the host's half of a device RSA operation
+ * (accel_rsa_host: blinding, the CRT check, unblinding): the numbers stay in
+ * the kernel's 52-bit limbs between products instead of a BIGNUM round trip
+ * per product. Montgomery form here is x R mod m with R = 2^(52 n) (n = 20,
+ * 30, 40 limbs), not BN's R. Every entry needs a modulus from
+ * shim_ifma_mont_new (so only where shim_ifma_usable) and numbers < m unless
+ * said otherwise; paths depend on no number's value.
+ */
+#define SHIM_IFMA_LIMBS 40
+struct shim_ifma_num {
+	_Alignas(64) uint64_t l[SHIM_IFMA_LIMBS];
+};
+
+/* x = be (shim_ifma_mont_bytes(m) bytes, big-endian); 0, or -1 (x zeroed) when be >= m. */
+int shim_ifma_num_load(const struct shim_ifma_mont *m, struct shim_ifma_num *x, const uint8_t *be);
+/* be = x, shim_ifma_mont_bytes(m) bytes, big-endian. */
+void shim_ifma_num_store(const struct shim_ifma_mont *m, uint8_t *be, const struct shim_ifma_num *x);
+/* r = a b R^-1 mod m (a Montgomery product), fully reduced; r may alias a or b. */
+void shim_ifma_num_mul(const struct shim_ifma_mont *m, struct shim_ifma_num *r,
+		       const struct shim_ifma_num *a, const struct shim_ifma_num *b);
+/* r = x R mod m (into Montgomery form); r may alias x. */
+void shim_ifma_num_to_mont(const struct shim_ifma_mont *m, struct shim_ifma_num *r,
+			   const struct shim_ifma_num *x);
+/* r = x^exp mod m for a PUBLIC exponent, as shim_ifma_modexp_pub; r may alias x. -1 on bad exp_len. */
+int shim_ifma_num_pow_pub(const struct shim_ifma_mont *m, struct shim_ifma_num *r,
+			  const struct shim_ifma_num *x, const uint8_t *exp, size_t exp_len);
+/* a == b, in constant time. */
+bool shim_ifma_num_equal(const struct shim_ifma_mont *m, const struct shim_ifma_num *a,
+			 const struct shim_ifma_num *b);
+
 #endif

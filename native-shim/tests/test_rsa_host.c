@@ -6,8 +6,10 @@
  * across the 32-use refresh of the blinding chain; every blind draws a new
  * pair; a faulty device result (one bit flipped, or >= n) is refused with
  * EIO and releases nothing; bad arguments are EINVAL and write nothing; other
- * backends answer ENOTSUP.
+ * backends answer ENOTSUP. All of it twice: on the IFMA kernel's limbs where
+ * the CPU runs it, and forced onto libcrypto BN (ACCEL_SHIM_RSA_KERNEL=bn).
  */
+#define _DEFAULT_SOURCE /* setenv, unsetenv under -std=c11 */
 #include <stdbool.h>
 
 #include "rsa_key_1024.h"
@@ -23,15 +25,22 @@ static bool untouched(const uint8_t *b, size_t len)
 	return true;
 }
 
-int main(void)
+/* The cpu backend's accel_rsa_host on sessions made with ACCEL_SHIM_RSA_KERNEL = kernel (or unset). */
+static void cpu_host(const char *kernel)
 {
-	accel_dev *dev = t_open(ACCEL_BACKEND_CPU, 0, 0);
-	accel_queue *q = t_queue(dev, 8);
+	accel_dev *dev;
+	accel_queue *q;
 	struct accel_rsa_key key = t_rsa1024();
 	uint8_t bl[2 * K + 5], first[K], in[3 * K], out[K + 3], big[K];
 	uint64_t s = 0;
 
-	t_name = "rsa_host";
+	if (kernel)
+		setenv("ACCEL_SHIM_RSA_KERNEL", kernel, 1);
+	else
+		unsetenv("ACCEL_SHIM_RSA_KERNEL");
+	printf("  rsa_host: kernel %s\n", kernel ? kernel : "default (IFMA where usable)");
+	dev = t_open(ACCEL_BACKEND_CPU, 0, 0);
+	q = t_queue(dev, 8);
 	CHECK_RC(accel_session_create(q, ACCEL_FAMILY_RSA, &key, sizeof(key), &s), ACCEL_OK);
 	for (int round = 0; round < 70; round++) {	/* crosses two fresh-randomness refreshes */
 		CHECK_RC(accel_rsa_host(q, s, ACCEL_RSA_HOST_BLIND, rsa_m, 0, K, bl, 5, 2 * K),
@@ -85,8 +94,21 @@ int main(void)
 	CHECK(untouched(out, sizeof(out)), "a rejected unblind wrote dst");
 	CHECK_RC(accel_rsa_host(q, s, ACCEL_RSA_HOST_UNBLIND, in, 0, 3 * K, out, 0, K), ACCEL_OK);
 	CHECK(!memcmp(out, rsa_m_priv, K), "the restored input unblinds again");
-
 	t_close_all(dev, q, s);
+	unsetenv("ACCEL_SHIM_RSA_KERNEL");
+}
+
+int main(void)
+{
+	accel_dev *dev;
+	accel_queue *q;
+	struct accel_rsa_key key = t_rsa1024();
+	uint8_t bl[2 * K];
+	uint64_t s = 0;
+
+	t_name = "rsa_host";
+	cpu_host(NULL);
+	cpu_host("bn");
 
 	dev = t_open(ACCEL_BACKEND_EMU, ACCEL_PROFILE_FAST, 0);
 	q = t_queue(dev, 8);
