@@ -689,6 +689,7 @@ public final class NativeDevice implements Device {
     } catch (DeviceException e) {
       queueFailure = e; // requests queued before the failure still complete
     }
+    q.awaitAll(live, deadline); // one wake-up for the batch; the awaits below then return at once
     for (int i = 0; i < reqs.size(); i++) {
       Request r = reqs.get(i);
       if (r == null) {

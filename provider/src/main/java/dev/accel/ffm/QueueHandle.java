@@ -131,6 +131,16 @@ public final class QueueHandle implements AutoCloseable {
     return Shim.await(q(), timeoutMs);
   }
 
+  /** accel_wait_n: blocks until {@code minNr} completions (or one at the timeout); reaper only. */
+  public int awaitN(int minNr, int timeoutMs) {
+    return Shim.awaitN(q(), minNr, timeoutMs);
+  }
+
+  /** accel_wait_limit: {@code nr} completions wake the current (or next) wait; never blocks. */
+  public int limitWait(int nr) {
+    return Shim.waitLimit(q(), nr);
+  }
+
   public int inflight() {
     return Shim.queueInflight(q());
   }

@@ -514,6 +514,37 @@ public final class Shim {
     }
   }
 
+  private static final class WaitN {
+    static final MethodHandle MH =
+        bind("accel_wait_n", FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT));
+  }
+
+  /**
+   * {@code int accel_wait_n(accel_queue *q, uint32_t min_nr, uint32_t timeout_ms)}: BLOCKS until
+   * {@code minNr} completions are pending (or one at the timeout). Reaper thread only.
+   */
+  public static int awaitN(MemorySegment queue, int minNr, int timeoutMs) {
+    try {
+      return (int) WaitN.MH.invokeExact(queue, minNr, timeoutMs);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final class WaitLimit {
+    static final MethodHandle MH =
+        bind("accel_wait_limit", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+  }
+
+  /** {@code int accel_wait_limit(accel_queue *q, uint32_t nr)}: never blocks. */
+  public static int waitLimit(MemorySegment queue, int nr) {
+    try {
+      return (int) WaitLimit.MH.invokeExact(queue, nr);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
   // ---- buffers ----
 
   private static final class BufAlloc {

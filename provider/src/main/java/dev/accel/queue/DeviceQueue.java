@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -103,6 +104,8 @@ public final class DeviceQueue implements AutoCloseable {
   private final Set<Session.State> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicLong nextTag = new AtomicLong(1);
   private final Thread reaper; // null in inline mode
+  // Completions the reaper's current wait asks for (coalesceTarget); 1 when it takes each one.
+  private volatile int reaperWant = 1;
   private volatile int deadStatus; // 0 = alive; else the status that killed the queue
   private volatile boolean closed;
   private volatile int destroyStatus = NativeStatus.OK; // accel_queue_destroy's answer
@@ -117,6 +120,7 @@ public final class DeviceQueue implements AutoCloseable {
   private final LongAdder unknownTags = new LongAdder();
   private final LongAdder submits = new LongAdder(); // accel_submit downcalls that took >= 1
   private final LongAdder busySpills = new LongAdder();
+  private final LongAdder reaperWakeups = new LongAdder(); // reaper waits that returned completions
   private final Log2Histogram batchSizes = new Log2Histogram();
   private final Log2Histogram deviceBatchSizes; // the owner's, outlives replaced queues (may be null)
 
@@ -456,27 +460,107 @@ public final class DeviceQueue implements AutoCloseable {
     if (requests.size() != sessionsOf.size()) {
       throw new IllegalArgumentException("one session (or null) per request");
     }
+    Group g = new Group(requests.size());
+    int queued = 0;
     try {
       for (int i = 0; i < requests.size(); i++) {
-        enqueue(requests.get(i), sessionsOf.get(i), null);
+        enqueue(requests.get(i), sessionsOf.get(i), null, g);
+        queued++;
       }
     } finally {
+      g.open.addAndGet(queued - requests.size()); // those never queued never complete
+      if (queued > 0) {
+        wantCompletions(queued);
+      }
       flush();
+    }
+  }
+
+  /**
+   * The requests of one {@link #submitAll}: a completion wakes their caller only when it was the
+   * last one ({@link #awaitAll}), so a batch of 16 costs its caller one wake-up, not one per
+   * completion as 8 engines finish them at different times (each a context switch of 15-30 us
+   * of guest CPU on the 2-vCPU VM, issue 5).
+   */
+  static final class Group {
+    final AtomicInteger open; // requests not completed yet
+    volatile Thread waiter; // the thread in awaitAll, or null
+    volatile boolean individual; // a request of it is awaited alone: its completion is wanted now
+
+    Group(int n) {
+      open = new AtomicInteger(n);
+    }
+  }
+
+  /**
+   * Waits until every request of one {@link #submitAll} has completed, parking once rather than
+   * once per request; returns early (without throwing) when one is still queued (the ring was
+   * full: {@link #await} flushes and withdraws it), the queue died or closed, or the deadline
+   * passed. Then {@link #await} each request: it returns at once for a completed one and decides
+   * every other case exactly as without this call.
+   */
+  public void awaitAll(List<Request> requests, long deadlineNanoTime) {
+    Group g = null;
+    for (Request r : requests) {
+      if (r.group != null) {
+        g = r.group;
+        break;
+      }
+    }
+    if (g == null) {
+      return;
+    }
+    // Volatile write before the count read below; a completer decrements before it reads the
+    // waiter, so one of the two sees the other (no lost unpark).
+    g.waiter = Thread.currentThread();
+    while (g.open.get() > 0) {
+      if (deadStatus != 0 || closed) {
+        return;
+      }
+      for (Request r : requests) {
+        if (r.group == g && r.state.get() == Request.QUEUED) {
+          return;
+        }
+      }
+      long now = System.nanoTime();
+      if (now - deadlineNanoTime >= 0) {
+        return;
+      }
+      LockSupport.parkNanos(this, Math.min(deadlineNanoTime - now, MAX_PARK_NANOS));
+    }
+  }
+
+  /** Wakes whoever waits for {@code r}, which just completed (its state CAS succeeded). */
+  private static void wakeCompleted(Request r) {
+    Group g = r.group;
+    if (g != null && g.open.decrementAndGet() == 0) {
+      LockSupport.unpark(g.waiter);
+    }
+    LockSupport.unpark(r.waiter); // null (no-op) while its caller waits in awaitAll
+  }
+
+  /** Wakes every thread that may wait for {@code r} (the queue died or closes). */
+  private static void wakeAll(Request r) {
+    LockSupport.unpark(r.waiter);
+    Group g = r.group;
+    if (g != null) {
+      LockSupport.unpark(g.waiter);
     }
   }
 
   /** Puts {@code r} on the pending queue (it leaves with the next flush). */
   public void enqueue(Request r, Session session) throws DeviceException {
-    enqueue(r, session, Thread.currentThread());
+    enqueue(r, session, Thread.currentThread(), null);
   }
 
   /**
    * As above, with the thread that completion unparks ({@code null}: none until {@link #await}
-   * names it). A batch has no waiter until its caller awaits each request in turn: otherwise every
-   * completion of the batch would wake the caller while it waits for another one (16 wake-ups
-   * for 16 signatures, each a context switch of 15-30 us on the 2-vCPU VM, issue 5).
+   * names it) and the {@link Group} of a {@link #submitAll} (or null). A batch has no waiter
+   * until its caller awaits each request in turn: otherwise every completion of the batch would
+   * wake the caller while it waits for another one (16 wake-ups for 16 signatures, each a context
+   * switch of 15-30 us on the 2-vCPU VM, issue 5).
    */
-  private void enqueue(Request r, Session session, Thread waiter) throws DeviceException {
+  private void enqueue(Request r, Session session, Thread waiter, Group group) throws DeviceException {
     if (r.state.get() != Request.NEW) {
       throw new IllegalStateException("request already submitted");
     }
@@ -492,11 +576,15 @@ public final class DeviceQueue implements AutoCloseable {
     }
     r.tag = nextTag.getAndIncrement();
     r.waiter = waiter;
+    r.group = group; // before any other thread's flush can submit (and complete) it
     r.queuedAt = System.nanoTime();
     r.busyDeadline = 0; // the busy budget starts at the first EAGAIN
     r.state.set(Request.QUEUED);
     inflight.put(r.tag, r); // before submit: the reaper may see the completion first
     pending.add(r);
+    if (waiter != null) {
+      wantCompletions(1);
+    }
   }
 
   /**
@@ -588,7 +676,7 @@ public final class DeviceQueue implements AutoCloseable {
             inflight.remove(r.tag);
             unpin(r);
             if (r.state.compareAndSet(Request.SUBMITTED, Request.COMPLETED)) {
-              LockSupport.unpark(r.waiter);
+              wakeCompleted(r);
             } else {
               pool.release(r.buffer, r.usedBytes); // abandoned meanwhile
             }
@@ -663,6 +751,11 @@ public final class DeviceQueue implements AutoCloseable {
       // Volatile write before the state reads below; a completer sets the state before it reads
       // the waiter, so one of the two sees the other (no lost unpark).
       r.waiter = me;
+    }
+    Group g = r.group;
+    if (g != null && !g.individual && r.state.get() != Request.COMPLETED) {
+      g.individual = true; // awaited alone from now on: the reaper must not wait for the batch
+      wantCompletions(1);
     }
     while (true) {
       int st = r.state.get();
@@ -796,7 +889,8 @@ public final class DeviceQueue implements AutoCloseable {
 
   private void reapLoop() {
     while (!closed) {
-      int rc = handle.await(WAIT_MS);
+      int want = coalesceTarget();
+      int rc = want > 1 ? handle.awaitN(want, WAIT_MS) : handle.await(WAIT_MS);
       if (rc == NativeStatus.ETIMEDOUT) {
         flush(); // nothing completed: send what waits anyway (lost completions hold no slot here)
         continue;
@@ -807,6 +901,7 @@ public final class DeviceQueue implements AutoCloseable {
         }
         return;
       }
+      reaperWakeups.increment();
       boolean alive;
       reapLock.lock(); // callers spinning on their own completion reap too (reapInline)
       try {
@@ -818,6 +913,52 @@ public final class DeviceQueue implements AutoCloseable {
         return;
       }
       flush(); // slots just freed: send what the full ring left pending
+    }
+  }
+
+  /**
+   * How many completions the reaper may sleep through (accel_wait_n, like io_uring's
+   * min_complete). When every request in flight belongs to a batch awaited as a whole ({@link
+   * #awaitAll}), no caller can be woken by fewer completions than the smallest batch still needs:
+   * one wake-up per batch instead of one per completion (issue 5). Anything else in flight or
+   * pending (a single request, a batch member awaited alone, a request waiting for ring space that
+   * a completion would let in) needs each completion at once: 1. Nothing at all: {@code
+   * Integer.MAX_VALUE}, and whoever queues next limits the wait to what it needs ({@link
+   * #wantCompletions}). Publishes the answer in {@link #reaperWant} before reading the requests,
+   * so that a request queued meanwhile either is seen here or sees a wait it must limit.
+   */
+  private int coalesceTarget() {
+    reaperWant = Integer.MAX_VALUE;
+    int want = Integer.MAX_VALUE;
+    if (!pending.isEmpty() || hasBacklog) {
+      want = 1;
+    } else {
+      for (Request r : inflight.values()) {
+        Group g = r.group;
+        if (g == null || g.individual) {
+          want = 1;
+          break;
+        }
+        want = Math.min(want, Math.max(1, g.open.get()));
+      }
+    }
+    reaperWant = want;
+    return want;
+  }
+
+  /**
+   * Requests were just queued (after {@link #inflight} has them, or a batch member was marked as
+   * awaited alone) whose caller can be woken by {@code n} completions: if the reaper is (or is
+   * about to be) in a wait for more, {@code n} are enough (accel_wait_limit; it only ever lowers
+   * the count, until that wait returns).
+   */
+  private void wantCompletions(int n) {
+    if (reaperWant > n && !closed) {
+      try {
+        handle.limitWait(n);
+      } catch (IllegalStateException handleClosed) {
+        // closed meanwhile: no reaper is waiting any more
+      }
     }
   }
 
@@ -879,7 +1020,7 @@ public final class DeviceQueue implements AutoCloseable {
     r.detail = detail;
     unpin(r); // the device is done with the session
     if (r.state.compareAndSet(Request.SUBMITTED, Request.COMPLETED)) {
-      LockSupport.unpark(r.waiter);
+      wakeCompleted(r);
     } else {
       pool.release(r.buffer, r.usedBytes); // abandoned earlier: now it is safe to reuse
     }
@@ -897,7 +1038,7 @@ public final class DeviceQueue implements AutoCloseable {
       deadStatus = status;
     }
     for (Request r : inflight.values()) {
-      LockSupport.unpark(r.waiter);
+      wakeAll(r);
     }
   }
 
@@ -1098,6 +1239,14 @@ public final class DeviceQueue implements AutoCloseable {
     return submits.sum();
   }
 
+  /**
+   * Times the reaper thread woke with completions to deliver (0 in inline mode): one per batch
+   * awaited as a whole rather than one per completion (see {@link #awaitAll}).
+   */
+  public long reaperWakeups() {
+    return reaperWakeups.sum();
+  }
+
   /** Requests withdrawn because the ring stayed full beyond the busy budget. */
   public long busySpillCount() {
     return busySpills.sum();
@@ -1176,7 +1325,7 @@ public final class DeviceQueue implements AutoCloseable {
       Thread.onSpinWait(); // a synchronous request finishes within ~1 ms (bounded size)
     }
     for (Request r : inflight.values()) {
-      LockSupport.unpark(r.waiter);
+      wakeAll(r);
     }
     if (reaper != null) {
       try {
@@ -1209,7 +1358,7 @@ public final class DeviceQueue implements AutoCloseable {
       } else if (s == Request.SUBMITTED || s == Request.ABANDONED) {
         leakedBuffers++;
       }
-      LockSupport.unpark(r.waiter);
+      wakeAll(r);
     }
     for (Session.State s : List.copyOf(sessions)) {
       sessions.remove(s);

@@ -28,6 +28,7 @@ public final class Request {
   final java.util.concurrent.atomic.AtomicBoolean offDevice = new java.util.concurrent.atomic.AtomicBoolean();
   volatile long busyDeadline; // 0 until the ring first refused the request // nanoTime after which a still-queued request is withdrawn (BUSY)
   Session session; // pinned while in flight
+  DeviceQueue.Group group; // the submitAll this request came with, or null
 
   // descriptor, relative to buffer
   int op;

@@ -1,0 +1,90 @@
+package dev.accel.queue;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.accel.core.DigestAlgorithm;
+import dev.accel.device.BatchOutcome;
+import dev.accel.device.DeviceOptions;
+import dev.accel.device.Devices;
+import dev.accel.device.EmulatorControl.Fault;
+import dev.accel.device.NativeDevice;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reaper sleeps through completions no caller can use yet (accel_wait_n): a batch awaited as
+ * a whole wakes it about once, not once per wave of completions; and a request awaited alone is
+ * never held behind such a wait (accel_wait_limit).
+ */
+class ReaperCoalescingTest {
+  private static final long SECOND = 1_000_000_000L;
+
+  private static List<byte[]> messages(int n) {
+    List<byte[]> msgs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      msgs.add(new byte[] {(byte) i, 7, (byte) (i * 3)});
+    }
+    return msgs;
+  }
+
+  private static void assertDigests(List<byte[]> msgs, List<BatchOutcome> out) throws Exception {
+    for (int i = 0; i < msgs.size(); i++) {
+      assertTrue(out.get(i).ok(), "message " + i + ": " + out.get(i));
+      assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(msgs.get(i)), out.get(i).value());
+    }
+  }
+
+  @Test
+  void aBatchWakesTheReaperAboutOnceNotPerWaveOfCompletions() throws Exception {
+    // 4 engines, 16 requests each holding its engine 5 ms: completions come in 4 waves 5 ms apart.
+    try (NativeDevice d = Devices.open("emu", DeviceOptions.defaults().withEngines(4))) {
+      DeviceQueue q = d.queue();
+      List<byte[]> msgs = messages(16);
+      long before = q.reaperWakeups();
+      d.emulator().orElseThrow().inject(Fault.DELAY, 16, 5_000);
+      long t0 = System.nanoTime();
+      List<BatchOutcome> out = d.digestBatch(DigestAlgorithm.SHA256, msgs, 10 * SECOND);
+      long tookMs = (System.nanoTime() - t0) / 1_000_000;
+      assertDigests(msgs, out);
+      long wakes = q.reaperWakeups() - before;
+      assertTrue(tookMs >= 15, "the 4 waves took only " + tookMs + " ms");
+      // One wake at the 16th completion; the reaper's 20 ms wait period can split that wait once.
+      assertTrue(wakes <= 3, wakes + " reaper wake-ups for one batch (" + tookMs + " ms)");
+    }
+  }
+
+  @Test
+  void aRequestAwaitedAloneIsNotHeldBehindTheBatchTheReaperWaitsFor() throws Exception {
+    try (NativeDevice d = Devices.open("emu", DeviceOptions.defaults().withEngines(8))) {
+      DeviceQueue q = d.queue();
+      List<byte[]> msgs = messages(4);
+      // The batch's 4 requests hold 4 engines for 400 ms; the reaper waits for all 4 of them.
+      d.emulator().orElseThrow().inject(Fault.DELAY, 4, 400_000);
+      AtomicReference<List<BatchOutcome>> batch = new AtomicReference<>();
+      long submitsBefore = q.submitCount();
+      Thread t = Thread.ofVirtual().start(
+          () -> batch.set(d.digestBatch(DigestAlgorithm.SHA256, msgs, 10 * SECOND)));
+      long until = System.nanoTime() + 5 * SECOND;
+      while (q.submitCount() == submitsBefore && System.nanoTime() - until < 0) {
+        Thread.sleep(1);
+      }
+      assertTrue(q.submitCount() > submitsBefore, "the batch was never submitted");
+      // A lone digest on a free engine: its completion must reach it now, not with the batch's.
+      byte[] one = {42};
+      byte[] got = new byte[32];
+      long t0 = System.nanoTime();
+      d.digest(DigestAlgorithm.SHA256, one, 0, 1, got, 0, 10 * SECOND);
+      long tookMs = (System.nanoTime() - t0) / 1_000_000;
+      assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(one), got);
+      boolean batchDone = batch.get() != null;
+      t.join(10_000);
+      assertDigests(msgs, batch.get());
+      assertTrue(!batchDone && tookMs < 200,
+          "the lone request took " + tookMs + " ms (batch already done: " + batchDone + ")");
+    }
+  }
+}
