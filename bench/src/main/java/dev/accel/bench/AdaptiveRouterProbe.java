@@ -37,8 +37,8 @@ public final class AdaptiveRouterProbe {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 9;
     long sliceNanos = (args.length > 1 ? Long.parseLong(args[1]) : 40) * 1_000_000L;
     System.out.println("| profile | size | adaptive-cold | device | software | adaptive-warm | best fixed |"
-        + " cold / best | warm / best |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
+        + " cold / best | warm / best | cold on device | warm on device |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     List<String> thresholds = new ArrayList<>();
     for (String profile : PROFILES) {
       NativeDevice dev = DeviceBatchBench.openEmu(profile, 0);
@@ -67,6 +67,9 @@ public final class AdaptiveRouterProbe {
             seals[p].run(Math.max(10, 100_000_000L / Math.max(1, seals[p].timeOne()))); // warm-up
             batch[p] = Math.max(3, sliceNanos / Math.max(1, seals[p].timeOne()));
           }
+          for (AccelProvider a : providers) {
+            a.router().counters().reset(); // route shares below count the measured rounds only
+          }
           double[][] perOp = new double[providers.length][rounds];
           for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < providers.length; k++) {
@@ -83,9 +86,9 @@ public final class AdaptiveRouterProbe {
             med[p] = v[rounds / 2];
           }
           double best = Math.min(med[1], med[2]);
-          System.out.printf("| %s | %s | %.2f | %.2f | %.2f | %.2f | %s | %.2f | %.2f |%n", profile, label(size),
-              med[0], med[1], med[2], med[3], med[1] <= med[2] ? "device" : "software", med[0] / best,
-              med[3] / best);
+          System.out.printf("| %s | %s | %.2f | %.2f | %.2f | %.2f | %s | %.2f | %.2f | %s | %s |%n", profile,
+              label(size), med[0], med[1], med[2], med[3], med[1] <= med[2] ? "device" : "software",
+              med[0] / best, med[3] / best, deviceShare(cold), deviceShare(warm));
         }
       } finally {
         dev.close();
@@ -96,6 +99,15 @@ public final class AdaptiveRouterProbe {
     System.out.println("µs per message, median of " + rounds + " interleaved rounds of ~" + sliceNanos / 1_000_000
         + " ms per policy. Thresholds (bytes; from the start-up calibration, or the default):");
     thresholds.forEach(t -> System.out.println("  " + t));
+  }
+
+  /** Share of an adaptive provider's seals in the measured rounds that took the device route. */
+  private static String deviceShare(AccelProvider a) {
+    dev.accel.metrics.RouteStats st = a.router().counters().snapshot();
+    long onDevice = st.ops(dev.accel.router.Router.ALG_GCM_SEAL, dev.accel.metrics.RouteCounters.DEVICE);
+    long onSoftware = st.ops(dev.accel.router.Router.ALG_GCM_SEAL, dev.accel.metrics.RouteCounters.SOFTWARE);
+    return onDevice + onSoftware == 0 ? "-"
+        : String.format("%.0f %%", 100.0 * onDevice / (onDevice + onSoftware));
   }
 
   private static String label(int size) {
