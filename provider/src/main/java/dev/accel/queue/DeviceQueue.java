@@ -71,6 +71,7 @@ public final class DeviceQueue implements AutoCloseable {
   // a caller under load (64 callers, ~18 ms per RSA signature on the shared 2-vCPU VM) woke ~17
   // times per request, and each context switch costs ~15-30 us of guest CPU there (issue 5, perf).
   private static final long MAX_PARK_NANOS = 20_000_000;
+  private static final long EXPIRY_SCAN_NANOS = 10_000_000; // reaper's deadline scan, at most this often
   private static final int DRAIN_MS = 50; // accel_queue_destroy grace for in-flight requests
   private static final int MAX_BATCH = 256; // descriptors per accel_submit
   private static final long QUEUED_PARK_NANOS = 20_000; // shortest sleep of a queued request (EAGAIN retry)
@@ -106,6 +107,7 @@ public final class DeviceQueue implements AutoCloseable {
   private final Thread reaper; // null in inline mode
   // Completions the reaper's current wait asks for (coalesceTarget); 1 when it takes each one.
   private volatile int reaperWant = 1;
+  private long nextExpiryScan; // reaper thread only (expireWaiters)
   private volatile int deadStatus; // 0 = alive; else the status that killed the queue
   private volatile boolean closed;
   private volatile int destroyStatus = NativeStatus.OK; // accel_queue_destroy's answer
@@ -486,6 +488,7 @@ public final class DeviceQueue implements AutoCloseable {
     final AtomicInteger open; // requests not completed yet
     volatile Thread waiter; // the thread in awaitAll, or null
     volatile boolean individual; // a request of it is awaited alone: its completion is wanted now
+    volatile long parkDeadline; // the untimed-parked waiter's deadline, or 0 (expireWaiters)
 
     Group(int n) {
       open = new AtomicInteger(n);
@@ -526,7 +529,8 @@ public final class DeviceQueue implements AutoCloseable {
       if (now - deadlineNanoTime >= 0) {
         return;
       }
-      LockSupport.parkNanos(this, Math.min(deadlineNanoTime - now, MAX_PARK_NANOS));
+      g.parkDeadline = deadlineNanoTime; // for expireWaiters, before the park (see parkUntil)
+      parkUntil(deadlineNanoTime, MAX_PARK_NANOS);
     }
   }
 
@@ -853,8 +857,8 @@ public final class DeviceQueue implements AutoCloseable {
         // close() abandoned it for us.
         throw new DeviceException(DeviceException.Reason.GONE, NativeStatus.ECANCELED, name + " closed");
       }
-      long park = Math.min(deadlineNanoTime - now, inlineCompletion ? 20_000 : MAX_PARK_NANOS);
-      LockSupport.parkNanos(this, park);
+      r.parkDeadline = deadlineNanoTime; // for expireWaiters, before the park (see parkUntil)
+      parkUntil(deadlineNanoTime, inlineCompletion ? 20_000 : MAX_PARK_NANOS);
     }
   }
 
@@ -888,7 +892,21 @@ public final class DeviceQueue implements AutoCloseable {
   // ---------------------------------------------------------------- completions
 
   private void reapLoop() {
+    try {
+      reapUntilClosed();
+    } catch (RuntimeException | Error e) {
+      // Virtual-thread waiters park without a timeout and rely on this thread (expireWaiters):
+      // it must never end silently while they wait.
+      if (!closed) {
+        markDead(NativeStatus.EQUEUE);
+      }
+      throw e;
+    }
+  }
+
+  private void reapUntilClosed() {
     while (!closed) {
+      expireWaiters();
       int want = coalesceTarget();
       int rc = want > 1 ? handle.awaitN(want, WAIT_MS) : handle.await(WAIT_MS);
       if (rc == NativeStatus.ETIMEDOUT) {
@@ -913,6 +931,50 @@ public final class DeviceQueue implements AutoCloseable {
         return;
       }
       flush(); // slots just freed: send what the full ring left pending
+    }
+  }
+
+  /**
+   * Wakes virtual-thread waiters whose deadline has passed: they park without a timeout (see
+   * {@link #parkUntil}), so this thread keeps their deadlines, at most every {@link
+   * #EXPIRY_SCAN_NANOS} and at least every {@link #WAIT_MS} (its own longest wait), i.e. a
+   * missed deadline is noticed up to ~30 ms late (deadlines are in seconds).
+   */
+  private void expireWaiters() {
+    long now = System.nanoTime();
+    if (now - nextExpiryScan < 0) {
+      return;
+    }
+    nextExpiryScan = now + EXPIRY_SCAN_NANOS;
+    for (Request r : inflight.values()) {
+      long d = r.parkDeadline;
+      if (d != 0 && now - d >= 0) {
+        LockSupport.unpark(r.waiter);
+      }
+      Group g = r.group;
+      if (g != null) {
+        long gd = g.parkDeadline;
+        if (gd != 0 && now - gd >= 0) {
+          LockSupport.unpark(g.waiter);
+        }
+      }
+    }
+  }
+
+  /**
+   * Parks the calling waiter until unparked or about {@code deadlineNanoTime}. A timed park of a
+   * virtual thread arms a timer on the scheduler's delay thread: DeviceCpuProbe saw that thread
+   * switch twice per batch of 16 signatures, as often as both carriers together (issue 5). So on
+   * a queue with a reaper thread a virtual thread parks untimed, the caller having published its
+   * deadline (Request/Group {@code parkDeadline}) for {@link #expireWaiters}; completion, queue
+   * death and close unpark it as before. Platform threads park with a timeout (a futex timeout
+   * costs no other thread anything).
+   */
+  private void parkUntil(long deadlineNanoTime, long maxNanos) {
+    if (reaper != null && Thread.currentThread().isVirtual()) {
+      LockSupport.park(this);
+    } else {
+      LockSupport.parkNanos(this, Math.max(1, Math.min(deadlineNanoTime - System.nanoTime(), maxNanos)));
     }
   }
 

@@ -29,6 +29,7 @@ public final class Request {
   volatile long busyDeadline; // 0 until the ring first refused the request // nanoTime after which a still-queued request is withdrawn (BUSY)
   Session session; // pinned while in flight
   DeviceQueue.Group group; // the submitAll this request came with, or null
+  volatile long parkDeadline; // the untimed-parked waiter's deadline, or 0 (DeviceQueue.expireWaiters)
 
   // descriptor, relative to buffer
   int op;

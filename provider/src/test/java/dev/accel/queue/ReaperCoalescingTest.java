@@ -1,10 +1,13 @@
 package dev.accel.queue;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.accel.core.DigestAlgorithm;
 import dev.accel.device.BatchOutcome;
+import dev.accel.device.DeviceException;
 import dev.accel.device.DeviceOptions;
 import dev.accel.device.Devices;
 import dev.accel.device.EmulatorControl.Fault;
@@ -18,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The reaper sleeps through completions no caller can use yet (accel_wait_n): a batch awaited as
  * a whole wakes it about once, not once per wave of completions; and a request awaited alone is
- * never held behind such a wait (accel_wait_limit).
+ * never held behind such a wait (accel_wait_limit). Virtual-thread waiters park without a timeout
+ * and the reaper keeps their deadlines: a lost completion still times out.
  */
 class ReaperCoalescingTest {
   private static final long SECOND = 1_000_000_000L;
@@ -85,6 +89,54 @@ class ReaperCoalescingTest {
       assertDigests(msgs, batch.get());
       assertTrue(!batchDone && tookMs < 200,
           "the lone request took " + tookMs + " ms (batch already done: " + batchDone + ")");
+    }
+  }
+
+  @Test
+  void aVirtualThreadWaitingForALostCompletionTimesOutAtItsDeadline() throws Exception {
+    try (NativeDevice d = Devices.open("emu", DeviceOptions.defaults())) {
+      d.queue();
+      d.emulator().orElseThrow().inject(Fault.LOST_COMPLETION, 1, 0);
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      long[] tookMs = new long[1];
+      Thread t = Thread.ofVirtual().start(() -> {
+        long t0 = System.nanoTime();
+        try {
+          d.digest(DigestAlgorithm.SHA256, new byte[] {1}, 0, 1, new byte[32], 0, SECOND / 5);
+        } catch (Throwable e) {
+          failure.set(e);
+        }
+        tookMs[0] = (System.nanoTime() - t0) / 1_000_000;
+      });
+      assertTrue(t.join(java.time.Duration.ofSeconds(10)), "the waiter never woke");
+      assertTrue(failure.get() instanceof DeviceException, String.valueOf(failure.get()));
+      assertEquals(DeviceException.Reason.TIMEOUT, ((DeviceException) failure.get()).reason());
+      // 200 ms deadline; the reaper notices it within its own wait period (tens of ms)
+      assertTrue(tookMs[0] >= 190 && tookMs[0] < 2_000, "timed out after " + tookMs[0] + " ms");
+    }
+  }
+
+  @Test
+  void aVirtualThreadWaitingForABatchWithALostCompletionGetsTheRestAndOneTimeout() throws Exception {
+    try (NativeDevice d = Devices.open("emu", DeviceOptions.defaults())) {
+      d.queue();
+      List<byte[]> msgs = messages(8);
+      d.emulator().orElseThrow().inject(Fault.LOST_COMPLETION, 1, 0);
+      AtomicReference<List<BatchOutcome>> out = new AtomicReference<>();
+      Thread t = Thread.ofVirtual().start(
+          () -> out.set(d.digestBatch(DigestAlgorithm.SHA256, msgs, SECOND / 5)));
+      assertTrue(t.join(java.time.Duration.ofSeconds(10)), "the batch's caller never woke");
+      int failed = 0;
+      for (int i = 0; i < msgs.size(); i++) {
+        BatchOutcome o = out.get().get(i);
+        if (o.ok()) {
+          assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(msgs.get(i)), o.value());
+        } else {
+          failed++;
+          assertFalse(o.ok());
+        }
+      }
+      assertEquals(1, failed, "exactly the lost request fails");
     }
   }
 }
