@@ -90,7 +90,10 @@ class FaultMatrixTest {
       if (atStart) {
         emu.inject(sc.fault, sc.count, sc.param);
       }
-      Thread injector = Thread.ofVirtual().start(() -> {
+      // A platform thread: as a virtual thread it queued for a carrier behind the 64 virtual load
+      // threads, and once it injected QUEUE_ERROR only after the whole load had finished (640
+      // device operations, no software re-run, 2026-11-26); the fault must land mid-flight.
+      Thread injector = Thread.ofPlatform().name("injector").start(() -> {
         try {
           quarter.await();
           if (atStart) {
