@@ -35,6 +35,15 @@ static void submit(accel_dev *dev, uint64_t tag, uint64_t delay_us, uint8_t *out
 	CHECK(acc == 1, "not accepted");
 }
 
+/* accel_wait_n(q, n, timeout_ms) must answer want; returns how long it took, in ms. */
+static uint64_t timed_wait_n(uint32_t n, uint32_t timeout_ms, int want)
+{
+	uint64_t t0 = t_now_ms();
+
+	CHECK_RC(accel_wait_n(q, n, timeout_ms), want);
+	return t_now_ms() - t0;
+}
+
 static uint32_t reap_all(void)
 {
 	struct accel_cqe c[16];
@@ -51,7 +60,7 @@ int main(void)
 	accel_dev *dev;
 	pthread_t th;
 	uint8_t out[4][32];
-	uint64_t t0, took;
+	uint64_t took;
 	uint32_t got;
 
 	t_name = "wait_n";
@@ -66,9 +75,7 @@ int main(void)
 	submit(dev, 1, 0, out[0]);
 	submit(dev, 2, 150000, out[1]);
 	submit(dev, 3, 150000, out[2]);
-	t0 = t_now_ms();
-	CHECK_RC(accel_wait_n(q, 3, 5000), ACCEL_OK);
-	took = t_now_ms() - t0;
+	took = timed_wait_n(3, 5000, ACCEL_OK);
 	CHECK(took >= 100, "woke after %llu ms, before the delayed completions", (unsigned long long)took);
 	got = reap_all();
 	CHECK(got == 3, "want all 3 completions at once, got %u", got);
@@ -76,9 +83,7 @@ int main(void)
 	/* more asked for than in flight: the deadline returns what came, as OK */
 	submit(dev, 4, 0, out[0]);
 	submit(dev, 5, 0, out[1]);
-	t0 = t_now_ms();
-	CHECK_RC(accel_wait_n(q, 5, 120), ACCEL_OK);
-	took = t_now_ms() - t0;
+	took = timed_wait_n(5, 120, ACCEL_OK);
 	CHECK(took >= 100, "returned after %llu ms, before the deadline", (unsigned long long)took);
 	CHECK(reap_all() == 2, "want the 2 that came");
 
@@ -100,15 +105,11 @@ int main(void)
 	/* a limit before the wait caps the next wait (tag 7 is still in flight: nothing pending) */
 	CHECK_RC(accel_wait_limit(q, 0), ACCEL_OK);	/* 0 counts as 1 */
 	submit(dev, 8, 0, out[2]);
-	t0 = t_now_ms();
-	CHECK_RC(accel_wait_n(q, UINT32_MAX, 5000), ACCEL_OK);
-	CHECK(t_now_ms() - t0 < 1500, "a limit before the wait was lost");
+	CHECK(timed_wait_n(UINT32_MAX, 5000, ACCEL_OK) < 1500, "a limit before the wait was lost");
 	CHECK(reap_all() == 1, "want tag 8");
 	/* ... and only that one: the cap ended with it */
 	submit(dev, 9, 0, out[3]);
-	t0 = t_now_ms();
-	CHECK_RC(accel_wait_n(q, 2, 3000), ACCEL_OK);	/* tag 9 now, tag 7 at ~2 s */
-	took = t_now_ms() - t0;
+	took = timed_wait_n(2, 3000, ACCEL_OK);	/* tag 9 now, tag 7 at ~2 s */
 	CHECK(took >= 500, "the cap outlived its wait: returned after %llu ms", (unsigned long long)took);
 	CHECK(reap_all() == 2, "want tags 7 and 9");
 
