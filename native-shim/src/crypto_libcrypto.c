@@ -406,6 +406,18 @@ static atomic_uint shim_rsa_test_fresh;		/* blinding pairs made from fresh rando
 static atomic_uint shim_rsa_test_inversions;	/* batches of fresh pairs (one inversion each) */
 #endif
 
+/* Wipes and frees k blinding pairs (BN_clear_free wipes the limbs); NULL entries are skipped. */
+static void free_pairs(BIGNUM **a, BIGNUM **ai, uint32_t k)
+{
+	for (uint32_t i = 0; i < k; i++) {
+		if (a[i])
+			lc.BN_clear_free(a[i]);
+		if (ai[i])
+			lc.BN_clear_free(ai[i]);
+		a[i] = ai[i] = NULL;
+	}
+}
+
 void shim_rsa_free(struct shim_rsa *rsa)
 {
 	if (!rsa)
@@ -420,12 +432,7 @@ void shim_rsa_free(struct shim_rsa *rsa)
 	for (size_t i = 0; i < sizeof(monts) / sizeof(monts[0]); i++)
 		if (*monts[i])
 			lc.BN_MONT_CTX_free(*monts[i]);
-	for (uint32_t i = 0; i < RSA_BLIND_STOCK; i++) {
-		if (rsa->stock_a[i])
-			lc.BN_clear_free(rsa->stock_a[i]);
-		if (rsa->stock_ai[i])
-			lc.BN_clear_free(rsa->stock_ai[i]);
-	}
+	free_pairs(rsa->stock_a, rsa->stock_ai, RSA_BLIND_STOCK);
 	if (rsa->host_pair) {
 		explicit_bzero(rsa->host_pair, 2 * sizeof(*rsa->host_pair));
 		free(rsa->host_pair);
@@ -769,17 +776,6 @@ static void blind_install(struct shim_rsa *rsa, const BIGNUM *fa, const BIGNUM *
 		return;
 	}
 	rsa->blind_uses = 1;
-}
-
-static void free_pairs(BIGNUM **a, BIGNUM **ai, uint32_t k)
-{
-	for (uint32_t i = 0; i < k; i++) {
-		if (a[i])
-			lc.BN_clear_free(a[i]);
-		if (ai[i])
-			lc.BN_clear_free(ai[i]);
-		a[i] = ai[i] = NULL;
-	}
 }
 
 /*
