@@ -497,8 +497,8 @@ public final class DeviceQueue implements AutoCloseable {
 
   /**
    * Waits until every request of one {@link #submitAll} has completed, parking once rather than
-   * once per request; returns early (without throwing) when one is still queued (the ring was
-   * full: {@link #await} flushes and withdraws it), the queue died or closed, or the deadline
+   * once per request; returns early (without throwing) when the ring refused one (its busy budget
+   * runs: {@link #await} flushes and withdraws it), the queue died or closed, or the deadline
    * passed. Then {@link #await} each request: it returns at once for a completed one and decides
    * every other case exactly as without this call.
    */
@@ -521,7 +521,9 @@ public final class DeviceQueue implements AutoCloseable {
         return;
       }
       for (Request r : requests) {
-        if (r.group == g && r.state.get() == Request.QUEUED) {
+        // Refused by a full ring: its busy budget is await's to keep. A member merely behind
+        // another thread's flush leaves with that flush or the reaper's next one.
+        if (r.group == g && r.state.get() == Request.QUEUED && r.busyDeadline != 0) {
           return;
         }
       }
@@ -686,7 +688,8 @@ public final class DeviceQueue implements AutoCloseable {
             }
             continue;
           }
-          if (retry && r.busyDeadline == 0) {
+          boolean budgetStarts = retry && r.busyDeadline == 0;
+          if (budgetStarts) {
             r.busyDeadline = System.nanoTime() + busyRetryNanos;
           }
           if (!r.state.compareAndSet(Request.SUBMITTED, Request.QUEUED)) {
@@ -697,6 +700,9 @@ public final class DeviceQueue implements AutoCloseable {
             continue;
           }
           backlog.addFirst(r);
+          if (budgetStarts) {
+            wakeAll(r); // its caller may sleep without a timeout (await, awaitAll): the budget needs one
+          }
         }
         hasBacklog = !backlog.isEmpty();
         for (int i = 0; i < took; i++) {
@@ -797,6 +803,15 @@ public final class DeviceQueue implements AutoCloseable {
         if (r.state.get() == Request.QUEUED) {
           if (spins++ < Math.min(16, spinLimit)) {
             Thread.onSpinWait();
+          } else if (reaper != null && busy == 0) {
+            // Waiting behind a busy device, not a full ring: the reaper flushes it after its next
+            // drain (at the latest after WAIT_MS), and its completion unparks this caller. Sleeping
+            // only until the coalescing window ran out instead woke every caller once more per
+            // request (~10 ms per RSA signature at 64 callers, 2 ms window): a timer and a context
+            // switch for nothing (issue 5, DeviceCpuProbe). A ring that refuses it sets the busy
+            // budget and unparks this caller (flushLocked), which then sleeps by the branch below.
+            r.parkDeadline = deadlineNanoTime; // for expireWaiters, before the park (see parkUntil)
+            parkUntil(deadlineNanoTime, MAX_PARK_NANOS);
           } else {
             // The reaper flushes everything pending after each drain, so a queued request needs
             // no polling: sleep until this caller's own flush is due (the coalescing window, or

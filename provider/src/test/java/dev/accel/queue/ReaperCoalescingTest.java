@@ -139,4 +139,54 @@ class ReaperCoalescingTest {
       assertEquals(1, failed, "exactly the lost request fails");
     }
   }
+
+  @Test
+  void aVirtualThreadQueuedBehindABusyDeviceStillGetsItsBusyBudgetWhenTheRingRefusesIt() throws Exception {
+    // One engine (saturation 2) and three places on the ring (depth 4), all held 500 ms each: a
+    // fourth request waits in the pending queue, its virtual-thread caller parked without a
+    // timeout. The reaper's flush (after its 20 ms wait) meets a full ring; that starts the
+    // request's 1 ms busy budget and must wake the caller, which then withdraws it (BUSY) long
+    // before a place frees up.
+    DeviceOptions o = DeviceOptions.defaults().withEngines(1).withQueueDepth(4).withBusyRetryNanos(1_000_000);
+    try (NativeDevice d = Devices.open("emu", o)) {
+      DeviceQueue q = d.queue();
+      d.emulator().orElseThrow().inject(Fault.DELAY, 3, 500_000);
+      List<Thread> holders = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        holders.add(Thread.ofVirtual().start(() -> {
+          try {
+            d.digest(DigestAlgorithm.SHA256, new byte[1], 0, 1, new byte[32], 0, 10 * SECOND);
+          } catch (DeviceException e) {
+            throw new AssertionError(e);
+          }
+        }));
+      }
+      long until = System.nanoTime() + 5 * SECOND;
+      while (q.deviceInflight() < 3 && System.nanoTime() - until < 0) {
+        Thread.sleep(1);
+      }
+      assertEquals(3, q.deviceInflight(), "the three holders never reached the device");
+      long eagainBefore = q.eagainCount();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      long[] tookMs = new long[1];
+      Thread t = Thread.ofVirtual().start(() -> {
+        long t0 = System.nanoTime();
+        try {
+          d.digest(DigestAlgorithm.SHA256, new byte[] {3}, 0, 1, new byte[32], 0, 10 * SECOND);
+        } catch (Throwable e) {
+          failure.set(e);
+        }
+        tookMs[0] = (System.nanoTime() - t0) / 1_000_000;
+      });
+      assertTrue(t.join(java.time.Duration.ofSeconds(10)), "the queued caller never woke");
+      assertTrue(failure.get() instanceof DeviceException, "expected BUSY, got " + failure.get());
+      assertEquals(DeviceException.Reason.BUSY, ((DeviceException) failure.get()).reason());
+      assertTrue(q.eagainCount() > eagainBefore, "the ring never refused it");
+      // the reaper's flush comes within its 20 ms wait; a place would free only after 500 ms
+      assertTrue(tookMs[0] < 300, "BUSY after " + tookMs[0] + " ms");
+      for (Thread h : holders) {
+        assertTrue(h.join(java.time.Duration.ofSeconds(10)), "a holder never finished");
+      }
+    }
+  }
 }
