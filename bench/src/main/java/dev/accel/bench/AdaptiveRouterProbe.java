@@ -84,9 +84,7 @@ public final class AdaptiveRouterProbe {
           }
           double[] med = new double[providers.length];
           for (int p = 0; p < providers.length; p++) {
-            double[] v = perOp[p].clone();
-            Arrays.sort(v);
-            med[p] = v[rounds / 2];
+            med[p] = median(perOp[p].clone());
           }
           int bestPolicy = med[1] <= med[2] ? 1 : 2;
           double best = med[bestPolicy];
@@ -117,8 +115,13 @@ public final class AdaptiveRouterProbe {
     for (int r = 0; r < a.length; r++) {
       q[r] = a[r] / b[r];
     }
-    Arrays.sort(q);
-    return q[q.length / 2];
+    return median(q);
+  }
+
+  /** The middle value of {@code v} (sorted in place). */
+  private static double median(double[] v) {
+    Arrays.sort(v);
+    return v[v.length / 2];
   }
 
   /** Share of an adaptive provider's seals in the measured rounds that took the device route. */
