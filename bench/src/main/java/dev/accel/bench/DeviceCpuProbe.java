@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar
  * dev.accel.bench.DeviceCpuProbe [profile] [seconds] [threads] [warm-up seconds] [rounds]
- * [platform|virtual|batch16]} (defaults hpre-920 5 64 10 3 platform): one warm-up, then that many
+ * [platform|virtual|batch16]} (defaults hpre-920 5 64 60 3 platform): one warm-up, then that many
  * measured rounds and their median (the shared VM varies by +-40 % between runs).
  */
 public final class DeviceCpuProbe {
@@ -34,7 +34,10 @@ public final class DeviceCpuProbe {
     String profile = args.length > 0 ? args[0] : "hpre-920";
     double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 64;
-    double warmup = args.length > 3 ? Double.parseDouble(args[3]) : 10;
+    // 60 s: after a 20 s warm-up C2 was still compiling the signing path, 3.6-6.1 us of host CPU
+    // per signature on its compiler threads; after 60 s 1.3-1.4 us, mostly this probe's own /proc
+    // parsing (-XX:+PrintCompilation, 2026-11-26). A one-time cost is not a per-signature one.
+    double warmup = args.length > 3 ? Double.parseDouble(args[3]) : 60;
     int rounds = args.length > 4 ? Math.max(1, Integer.parseInt(args[4])) : 3;
     String callers = args.length > 5 ? args[5] : "platform";
     if (!List.of("platform", "virtual", "batch16").contains(callers)) {
