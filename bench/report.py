@@ -312,6 +312,9 @@ def main():
            f"- Machine load (1-minute load average) at start / end of the run: {load_note(a.results)}",
            "- Batch rows: Accel's batch API (`AccelProvider.crypto().sealAll/digestAll`, 64 messages per "
            "call) against a JCA loop over the same messages for the other providers; time per message.",
+           "- Device tier (issue 5: throughput and host CPU per request on the emulated devices, the "
+           "adaptive router, batch sizes): [benchmarks-device.md](benchmarks-device.md), written by hand "
+           "from the probes it names (they need minutes per point, not a JMH group).",
            ""]
     kernels = os.path.join(a.results, "c-kernels.txt")
     out.append("## Targets (issue 6)")
