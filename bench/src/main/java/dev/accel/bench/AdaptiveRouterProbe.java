@@ -14,8 +14,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Issue 5's adaptive-routing target ("never worse than the better of always-device and
  * always-software by more than 10 %") measured so that the shared VM's noise cancels: the five
  * policies run in one JVM on two emulated devices of the profile, interleaved in a shuffled order
- * round after round. Each is summarised by its median round; each adaptive policy also by the median of its
- * per-round ratios to the better fixed policy (paired: see {@link #pairedRatio}). {@link
+ * round after round. Each is summarised by its median round; each adaptive policy also by the
+ * median of its per-round ratios to the better fixed policy (paired: see {@link #pairedRatio}). {@link
  * AdaptiveRouterBench} (one JMH fork per point) measures the same thing, but between forks this VM
  * varies by +-50 %, far above 10 %.
  *

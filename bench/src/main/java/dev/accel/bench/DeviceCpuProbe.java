@@ -35,8 +35,9 @@ public final class DeviceCpuProbe {
     double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 64;
     // 60 s: after a 20 s warm-up C2 was still compiling the signing path, 3.6-6.1 us of host CPU
-    // per signature on its compiler threads; after 60 s 1.3-1.4 us, mostly this probe's own /proc
-    // parsing (-XX:+PrintCompilation, 2026-11-26). A one-time cost is not a per-signature one.
+    // per signature on its compiler threads; after 60 s 0.8-3.1 us in 19 runs of 2026-11-26, from
+    // late recompilations (see the line without the JIT below). A one-time cost is not a
+    // per-signature one.
     double warmup = args.length > 3 ? Double.parseDouble(args[3]) : 60;
     int rounds = args.length > 4 ? Math.max(1, Integer.parseInt(args[4])) : 3;
     String callers = args.length > 5 ? args[5] : "platform";
