@@ -137,7 +137,7 @@ public final class AdaptiveRouterProbe {
   }
 
   /** The middle value of {@code v} (sorted in place). */
-  private static double median(double[] v) {
+  static double median(double[] v) {
     Arrays.sort(v);
     return v[v.length / 2];
   }

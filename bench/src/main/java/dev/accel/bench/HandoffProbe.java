@@ -25,9 +25,8 @@ public final class HandoffProbe {
       for (int i = 0; i < rounds; i++) {
         us[i] = run(kind, trips, i + 1);
       }
-      java.util.Arrays.sort(us);
       System.out.printf("%s threads: host CPU per hand-off (one park + one unpark), median of %d rounds: %.2f us%n",
-          kind, rounds, us[rounds / 2]);
+          kind, rounds, AdaptiveRouterProbe.median(us));
     }
   }
 
