@@ -6,6 +6,7 @@
 module dev.accel.provider {
   requires org.bouncycastle.provider;
   requires java.management; // the metrics MBean
+  requires jdk.management; // HotSpotDiagnosticMXBean: which intrinsics the JIT has (the cpu device plan)
   requires jdk.jfr; // the accel.Request event
 
   exports dev.accel;

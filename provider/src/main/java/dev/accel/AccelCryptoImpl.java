@@ -6,8 +6,8 @@ import dev.accel.core.AesKeyMaterial;
 import dev.accel.core.DigestAlgorithm;
 import dev.accel.core.RsaKeyMaterial;
 import dev.accel.device.BatchOutcome;
-import dev.accel.device.GcmItem;
-import dev.accel.router.IncrementalDigest;
+import dev.accel.engine.IncrementalDigest;
+import dev.accel.engine.Op;
 import dev.accel.router.Router;
 import dev.accel.rsa.EmsaPkcs1;
 import dev.accel.rsa.EmsaPss;
@@ -88,12 +88,19 @@ final class AccelCryptoImpl implements AccelCrypto {
     Objects.requireNonNull(requests, "requests");
     int n = requests.size();
     List<CompletableFuture<byte[]>> futures = newFutures(n);
-    List<GcmItem> items = new ArrayList<>(n);
+    List<Op> items = new ArrayList<>(n);
     List<Integer> index = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       GcmRequest r = Objects.requireNonNull(requests.get(i), "request");
       try {
-        items.add(new GcmItem(material(r.key()), r.iv(), checkGcm(open, r), r.aad(), r.input()));
+        int tagLen = checkGcm(open, r);
+        byte[] in = r.input();
+        byte[] aad = r.aad();
+        items.add(open
+            ? new Op.GcmOpen(material(r.key()), r.iv(), tagLen, aad, 0, aad.length, in, 0, in.length,
+                new byte[Math.max(0, in.length - tagLen)], 0)
+            : new Op.GcmSeal(material(r.key()), r.iv(), tagLen, aad, 0, aad.length, in, 0, in.length,
+                new byte[in.length + tagLen], 0));
         index.add(i);
       } catch (Exception e) {
         futures.get(i).completeExceptionally(e);
@@ -101,7 +108,7 @@ final class AccelCryptoImpl implements AccelCrypto {
     }
     if (!items.isEmpty()) {
       runSymmetric(futures, () -> {
-        List<BatchOutcome> out = router.gcmBatch(open, items);
+        List<BatchOutcome> out = router.runBatch(items);
         for (int j = 0; j < out.size(); j++) {
           complete(futures.get(index.get(j)), out.get(j));
         }
@@ -156,7 +163,22 @@ final class AccelCryptoImpl implements AccelCrypto {
     for (byte[] m : Objects.requireNonNull(messages, "messages")) {
       Objects.requireNonNull(m, "message");
     }
-    return router.digestBatch(algorithm, List.copyOf(messages));
+    if (algorithm.deviceOpcode() == 0) {
+      throw new IllegalArgumentException(algorithm.jcaName() + " is not a batch digest (SHA-224/256/384/512)");
+    }
+    List<Op> ops = new ArrayList<>(messages.size());
+    for (byte[] m : messages) {
+      ops.add(new Op.Digest(algorithm, m, 0, m.length, new byte[algorithm.digestLenBytes()], 0));
+    }
+    List<BatchOutcome> out = router.runBatch(ops);
+    List<byte[]> digests = new ArrayList<>(out.size());
+    for (BatchOutcome o : out) {
+      if (!o.ok()) {
+        throw new java.security.ProviderException("digest failed", o.failure());
+      }
+      digests.add(o.value());
+    }
+    return List.copyOf(digests);
   }
 
   // ---- RSA signatures --------------------------------------------------------------------------
@@ -253,7 +275,11 @@ final class AccelCryptoImpl implements AccelCrypto {
         blocks.add(block);
         index.add(i);
       }
-      List<BatchOutcome> out = router.rsaPrivateBatch(k, blocks); // RSASP1, batched
+      List<Op> ops = new ArrayList<>(blocks.size());
+      for (byte[] b : blocks) {
+        ops.add(rsaOp(k, b));
+      }
+      List<BatchOutcome> out = router.runBatch(ops); // RSASP1, batched
       for (int j = 0; j < out.size(); j++) {
         BatchOutcome o = out.get(j);
         CompletableFuture<byte[]> f = futures.get(index.get(j));
@@ -373,4 +399,13 @@ final class AccelCryptoImpl implements AccelCrypto {
     }
   }
 
+
+  /** RSASP1's op for one encoded block; a block not below n fails alone (as in a single sign). */
+  private static Op rsaOp(dev.accel.core.RsaKeyMaterial k, byte[] block) {
+    try {
+      return Op.RsaPrivate.of(k, block);
+    } catch (javax.crypto.BadPaddingException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
 }

@@ -69,7 +69,7 @@ public final class AccelProvider extends Provider {
     this.counters = new RouteCounters();
     this.selection = DeviceSelection.open(config, injectedDevices);
     this.router =
-        new Router(config, selection.devices(), selection.software(), selection.softwareLabel(), counters,
+        new Router(config, selection.devices(), selection.software(), selection.softwareLabels(), counters,
             selection.rsaHostEngine());
     for (Services.Row row : Services.rows()) {
       if (config.enabled(row.family())) {
@@ -134,7 +134,7 @@ public final class AccelProvider extends Provider {
     for (Device d : router.devices()) {
       out.addAll(DeviceSelfTest.run(d));
     }
-    out.addAll(DeviceSelfTest.run(router.softwareAsDevice()));
+    out.addAll(DeviceSelfTest.run(router.softwareEngine(), "software:" + router.softwareLabel()));
     return out;
   }
 
@@ -222,8 +222,10 @@ public final class AccelProvider extends Provider {
     }
 
     /**
-     * Devices to route to, in preference order, instead of opening the ones {@code accel.devices}
-     * names. The provider does not close them. An empty list means no device.
+     * Devices to route to instead of opening the ones {@code accel.devices} names. The provider
+     * does not close them, and they keep their own {@link dev.accel.device.DeviceOptions}
+     * (deadlines included: {@code accel.device.timeout.ms} applies to devices the provider opens).
+     * An empty list means no device.
      */
     public Builder devices(List<Device> list) {
       this.devices = List.copyOf(list);

@@ -47,6 +47,12 @@ final class DevicesCommand implements Command {
           for (String line : Devices.kernels()) {
             out.println("    " + line);
           }
+          // which side serves each operation and size in the cpu device (accel.cpu.kernels)
+          String pin = dev.accel.config.AccelConfig.fromEnvironment().cpuKernels();
+          out.println("  cpu device plan (accel.cpu.kernels=" + pin + "): operation, kernel by size, why");
+          for (String line : dev.accel.device.CpuDevice.describe(dev.accel.device.CpuDevice.plan(pin))) {
+            out.println("    " + line);
+          }
         }
       } catch (Exception e) {
         out.println(backend + ": probe ok but open failed: " + e.getMessage());

@@ -75,6 +75,7 @@ public final class AccelConfig {
   public static final String KEY_EMU_ENGINES = "accel.emu.engines";
   public static final String KEY_SOFTWARE = "accel.software";
   public static final String KEY_RSA_HOST = "accel.rsa.host";
+  public static final String KEY_CPU_KERNELS = "accel.cpu.kernels";
   public static final String KEY_FAMILIES = "accel.families";
   public static final String KEY_TIMEOUT_MS = "accel.device.timeout.ms";
   public static final String KEY_QUEUE_DEPTH = "accel.device.queue.depth";
@@ -90,6 +91,7 @@ public final class AccelConfig {
   static final List<String> PROFILE_VALUES = List.of("fast", "sec-920", "hpre-920");
   static final List<String> SOFTWARE_VALUES = List.of("bc", "jdk", "native");
   static final List<String> RSA_HOST_VALUES = List.of("native", "java");
+  static final List<String> CPU_KERNEL_VALUES = List.of("auto", "native", "jvm");
   static final List<String> BOOLEAN_VALUES = List.of("true", "false");
   static final List<String> ROUTE_VALUES = List.of("auto", "device", "software");
 
@@ -102,6 +104,7 @@ public final class AccelConfig {
   private final int emuEngines;
   private final String software;
   private final String rsaHost;
+  private final String cpuKernels;
   private final EnumMap<Family, Boolean> enabled;
   private final EnumMap<Family, Long> thresholdBytes; // absent: the device's default
   private final EnumMap<Family, RouteMode> routes;
@@ -128,6 +131,8 @@ public final class AccelConfig {
     eff.put(KEY_SOFTWARE, software);
     rsaHost = oneOf(KEY_RSA_HOST, raw.getOrDefault(KEY_RSA_HOST, "native"), RSA_HOST_VALUES);
     eff.put(KEY_RSA_HOST, rsaHost);
+    cpuKernels = oneOf(KEY_CPU_KERNELS, raw.getOrDefault(KEY_CPU_KERNELS, "auto"), CPU_KERNEL_VALUES);
+    eff.put(KEY_CPU_KERNELS, cpuKernels);
     deviceTimeoutMs =
         integer(KEY_TIMEOUT_MS, raw.getOrDefault(KEY_TIMEOUT_MS, "5000"), 1, 600_000);
     eff.put(KEY_TIMEOUT_MS, Long.toString(deviceTimeoutMs));
@@ -238,6 +243,7 @@ public final class AccelConfig {
             KEY_EMU_ENGINES,
             KEY_SOFTWARE,
             KEY_RSA_HOST,
+            KEY_CPU_KERNELS,
             KEY_FAMILIES,
             KEY_TIMEOUT_MS,
             KEY_QUEUE_DEPTH,
@@ -435,6 +441,15 @@ public final class AccelConfig {
    */
   public String rsaHost() {
     return rsaHost;
+  }
+
+  /**
+   * Which kernels the cpu device uses: {@code auto} (per operation and size, the faster of its
+   * native kernels and the JVM's intrinsics; {@code accel devices} shows the plan), {@code native}
+   * or {@code jvm} (every operation the other side can also do).
+   */
+  public String cpuKernels() {
+    return cpuKernels;
   }
 
   public boolean enabled(Family f) {

@@ -139,4 +139,20 @@ public record DeviceCapabilities(
         };
     return (rsaBitsMask & bit) != 0;
   }
+
+  /**
+   * Whether this device can take {@code op}: its algorithm, key size and lengths are inside the
+   * limits above. RSA private-key operations need a two-prime CRT key (devices compute with CRT).
+   */
+  public boolean supports(dev.accel.engine.Op op) {
+    return switch (op) {
+      case dev.accel.engine.Op.GcmSeal s ->
+          supportsGcm(s.key().lengthBytes(), s.iv().length, s.tagLenBytes(), s.aadLen(), s.inLen(), false);
+      case dev.accel.engine.Op.GcmOpen o ->
+          supportsGcm(o.key().lengthBytes(), o.iv().length, o.tagLenBytes(), o.aadLen(), o.dataLen(), true);
+      case dev.accel.engine.Op.Digest d -> supportsDigest(d.alg(), d.len());
+      case dev.accel.engine.Op.RsaPrivate r -> r.key().hasCrt() && supportsRsa(r.key().modulusBits(), true);
+      case dev.accel.engine.Op.RsaPublic r -> supportsRsa(r.key().modulusBits(), false);
+    };
+  }
 }

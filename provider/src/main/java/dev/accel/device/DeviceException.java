@@ -18,7 +18,12 @@ public final class DeviceException extends Exception {
     /** The deadline passed without a completion (lost completion, stall). */
     TIMEOUT,
     /** The device refused the parameters (EINVAL/ENOTSUP) although capabilities allowed them. */
-    REJECTED
+    REJECTED,
+    /**
+     * A result failed its check before release (an RSA CRT result whose s^e mod n != m): the
+     * engine or the key is faulty, and the result was wiped.
+     */
+    FAULTY_RESULT
   }
 
   private final Reason reason;

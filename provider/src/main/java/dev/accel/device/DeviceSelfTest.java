@@ -1,5 +1,7 @@
 package dev.accel.device;
 
+import dev.accel.engine.Engine;
+import dev.accel.engine.Op;
 import dev.accel.core.AesKeyMaterial;
 import dev.accel.core.DigestAlgorithm;
 import dev.accel.core.RsaKeyMaterial;
@@ -42,7 +44,6 @@ public final class DeviceSelfTest {
     }
   }
 
-  private static final long TIMEOUT_NANOS = 10_000_000_000L;
   private static final HexFormat HEX = HexFormat.of();
 
   // A fixed RSA-2048 two-prime key (generated once with openssl genrsa; test use only).
@@ -63,7 +64,12 @@ public final class DeviceSelfTest {
   }
 
   /** Runs every known-answer test on {@code device}; never throws for a device failure. */
-  public static List<Result> run(Device device) {
+  public static List<Result> run(Engine device) {
+    return run(device, device.name());
+  }
+
+  /** {@link #run(Engine)} with the results labelled {@code label}. */
+  public static List<Result> run(Engine device, String label) {
     List<Result> results = new ArrayList<>();
     for (int keyLen : new int[] {16, 24, 32}) {
       gcm(device, keyLen, results);
@@ -73,18 +79,25 @@ public final class DeviceSelfTest {
       digest(device, alg, results);
     }
     rsa(device, results);
-    return results;
+    if (label.equals(device.name())) {
+      return results;
+    }
+    List<Result> named = new ArrayList<>(results.size());
+    for (Result r : results) {
+      named.add(new Result(label, r.test(), r.outcome(), r.detail()));
+    }
+    return named;
   }
 
-  private static Result pass(Device d, String test) {
+  private static Result pass(Engine d, String test) {
     return new Result(d.name(), test, Outcome.PASS, "");
   }
 
-  private static Result fail(Device d, String test, String why) {
+  private static Result fail(Engine d, String test, String why) {
     return new Result(d.name(), test, Outcome.FAIL, why);
   }
 
-  private static Result fail(Device d, String test, Throwable t) {
+  private static Result fail(Engine d, String test, Throwable t) {
     return fail(d, test, t.getClass().getSimpleName() + ": " + t.getMessage());
   }
 
@@ -96,14 +109,15 @@ public final class DeviceSelfTest {
     return b;
   }
 
-  private static void gcm(Device d, int keyLen, List<Result> out) {
+  private static void gcm(Engine d, int keyLen, List<Result> out) {
     String name = "AES-" + keyLen * 8 + "-GCM";
     byte[] key = pattern(keyLen, keyLen);
     byte[] iv = pattern(12, 1);
     byte[] aad = "accel self-test AAD".getBytes(StandardCharsets.US_ASCII);
     byte[] pt = pattern(100, 7);
     int tagLen = 16;
-    if (!d.capabilities().supportsGcm(keyLen, iv.length, tagLen, aad.length, pt.length, false)) {
+    if (!d.supports(new Op.GcmSeal(new AesKeyMaterial(key), iv, tagLen, aad, 0, aad.length, pt, 0, pt.length,
+        new byte[pt.length + tagLen], 0))) {
       out.add(new Result(d.name(), name + " seal", Outcome.SKIP, "not supported"));
       out.add(new Result(d.name(), name + " open", Outcome.SKIP, "not supported"));
       out.add(new Result(d.name(), name + " bad-tag", Outcome.SKIP, "not supported"));
@@ -122,7 +136,7 @@ public final class DeviceSelfTest {
     try (AesKeyMaterial km = new AesKeyMaterial(key)) {
       byte[] sealed = new byte[pt.length + tagLen];
       try {
-        int n = d.gcmSeal(km, iv, tagLen, aad, 0, aad.length, pt, 0, pt.length, sealed, 0, TIMEOUT_NANOS);
+        int n = d.run(new Op.GcmSeal(km, iv, tagLen, aad, 0, aad.length, pt, 0, pt.length, sealed, 0));
         out.add(n == expected.length && Arrays.equals(sealed, expected)
             ? pass(d, name + " seal")
             : fail(d, name + " seal", "ciphertext/tag differs from SunJCE"));
@@ -131,7 +145,7 @@ public final class DeviceSelfTest {
       }
       try {
         byte[] opened = new byte[pt.length];
-        int n = d.gcmOpen(km, iv, tagLen, aad, 0, aad.length, expected, 0, expected.length, opened, 0, TIMEOUT_NANOS);
+        int n = d.run(new Op.GcmOpen(km, iv, tagLen, aad, 0, aad.length, expected, 0, expected.length, opened, 0));
         out.add(n == pt.length && Arrays.equals(opened, pt)
             ? pass(d, name + " open")
             : fail(d, name + " open", "plaintext differs"));
@@ -143,7 +157,7 @@ public final class DeviceSelfTest {
         bad[bad.length - 1] ^= 1;
         byte[] opened = new byte[pt.length];
         Arrays.fill(opened, (byte) 0x5a);
-        d.gcmOpen(km, iv, tagLen, aad, 0, aad.length, bad, 0, bad.length, opened, 0, TIMEOUT_NANOS);
+        d.run(new Op.GcmOpen(km, iv, tagLen, aad, 0, aad.length, bad, 0, bad.length, opened, 0));
         out.add(fail(d, name + " bad-tag", "a corrupted tag was accepted"));
       } catch (AEADBadTagException e) {
         out.add(pass(d, name + " bad-tag"));
@@ -153,17 +167,17 @@ public final class DeviceSelfTest {
     }
   }
 
-  private static void digest(Device d, DigestAlgorithm alg, List<Result> out) {
+  private static void digest(Engine d, DigestAlgorithm alg, List<Result> out) {
     String name = alg.jcaName();
     byte[] msg = pattern(1000, alg.ordinal());
-    if (!d.capabilities().supportsDigest(alg, msg.length)) {
+    if (!d.supports(new Op.Digest(alg, msg, 0, msg.length, new byte[alg.digestLenBytes()], 0))) {
       out.add(new Result(d.name(), name, Outcome.SKIP, "not supported"));
       return;
     }
     try {
       byte[] expected = MessageDigest.getInstance(name, "SUN").digest(msg);
       byte[] got = new byte[alg.digestLenBytes()];
-      d.digest(alg, msg, 0, msg.length, got, 0, TIMEOUT_NANOS);
+      d.run(new Op.Digest(alg, msg, 0, msg.length, got, 0));
       out.add(Arrays.equals(got, expected)
           ? pass(d, name)
           : fail(d, name, "got " + HEX.formatHex(got) + ", SUN says " + HEX.formatHex(expected)));
@@ -172,15 +186,16 @@ public final class DeviceSelfTest {
     }
   }
 
-  private static void rsa(Device d, List<Result> out) {
+  private static void rsa(Engine d, List<Result> out) {
     RsaKeyMaterial k = RSA_KEY;
     String bits = "RSA-" + k.modulusBits();
     byte[] input = pattern(k.modulusBytes(), 3);
     input[0] = 0x01; // below the modulus
     BigInteger m = new BigInteger(1, input);
-    if (d.capabilities().supportsRsa(k.modulusBits(), true)) {
+    if (d.supports(new Op.RsaPrivate(k, input, new byte[k.modulusBytes()]))) {
       try {
-        byte[] got = d.rsaPrivateCrt(k, input, TIMEOUT_NANOS);
+        byte[] got = new byte[k.modulusBytes()];
+        d.run(new Op.RsaPrivate(k, input, got));
         BigInteger expected = m.modPow(k.privateExponent(), k.modulus());
         out.add(new BigInteger(1, got).equals(expected) && got.length == k.modulusBytes()
             ? pass(d, bits + " private CRT")
@@ -191,9 +206,10 @@ public final class DeviceSelfTest {
     } else {
       out.add(new Result(d.name(), bits + " private CRT", Outcome.SKIP, "not supported"));
     }
-    if (d.capabilities().supportsRsa(k.modulusBits(), false)) {
+    if (d.supports(new Op.RsaPublic(k, input, new byte[k.modulusBytes()]))) {
       try {
-        byte[] got = d.rsaPublic(k, input, TIMEOUT_NANOS);
+        byte[] got = new byte[k.modulusBytes()];
+        d.run(new Op.RsaPublic(k, input, got));
         BigInteger expected = m.modPow(k.publicExponent(), k.modulus());
         out.add(new BigInteger(1, got).equals(expected) && got.length == k.modulusBytes()
             ? pass(d, bits + " public")

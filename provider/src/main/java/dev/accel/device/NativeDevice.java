@@ -4,6 +4,8 @@ import dev.accel.core.AesKeyMaterial;
 import dev.accel.core.DigestAlgorithm;
 import dev.accel.core.RsaKeyMaterial;
 import dev.accel.ffm.DeviceHandle;
+import dev.accel.engine.Engine;
+import dev.accel.engine.Op;
 import dev.accel.ffm.Layouts;
 import dev.accel.ffm.NativeException;
 import dev.accel.ffm.NativeStatus;
@@ -372,11 +374,11 @@ public final class NativeDevice implements Device {
     return in == out && inOff != outOff && inOff < outOff + len && outOff < inOff + len;
   }
 
-  @Override
-  public int gcmSeal(
-      AesKeyMaterial key, byte[] iv, int tagLenBytes, byte[] aad, int aadOff, int aadLen,
-      byte[] in, int inOff, int inLen, byte[] out, int outOff, long timeoutNanos)
-      throws DeviceException {
+  private int gcmSeal(Op.GcmSeal op, long timeoutNanos) throws DeviceException {
+    AesKeyMaterial key = op.key();
+    byte[] iv = op.iv(), aad = op.aad(), in = op.in(), out = op.out();
+    int tagLenBytes = op.tagLenBytes(), aadOff = op.aadOff(), aadLen = op.aadLen();
+    int inOff = op.inOff(), inLen = op.inLen(), outOff = op.outOff();
     checkRange("in", in, inOff, inLen);
     checkGcm(false, key, iv, tagLenBytes, aad, aadOff, aadLen, inLen);
     Objects.requireNonNull(out, "out must not be null");
@@ -422,11 +424,11 @@ public final class NativeDevice implements Device {
     }
   }
 
-  @Override
-  public int gcmOpen(
-      AesKeyMaterial key, byte[] iv, int tagLenBytes, byte[] aad, int aadOff, int aadLen,
-      byte[] in, int inOff, int inLen, byte[] out, int outOff, long timeoutNanos)
-      throws DeviceException, AEADBadTagException {
+  private int gcmOpen(Op.GcmOpen op, long timeoutNanos) throws DeviceException, AEADBadTagException {
+    AesKeyMaterial key = op.key();
+    byte[] iv = op.iv(), aad = op.aad(), in = op.in(), out = op.out();
+    int tagLenBytes = op.tagLenBytes(), aadOff = op.aadOff(), aadLen = op.aadLen();
+    int inOff = op.inOff(), inLen = op.inLen(), outOff = op.outOff();
     checkRange("in", in, inOff, inLen);
     if (inLen < tagLenBytes) {
       throw new IllegalArgumentException(
@@ -485,8 +487,8 @@ public final class NativeDevice implements Device {
 
   // ---------------------------------------------------------------- SHA-2
 
-  @Override
-  public void digest(DigestAlgorithm alg, byte[] in, int off, int len, byte[] out, int outOff, long timeoutNanos)
+
+  private int digest(DigestAlgorithm alg, byte[] in, int off, int len, byte[] out, int outOff, long timeoutNanos)
       throws DeviceException {
     Objects.requireNonNull(alg, "alg must not be null");
     checkRange("in", in, off, len);
@@ -507,7 +509,7 @@ public final class NativeDevice implements Device {
     DeviceQueue q = queue();
     if (q.canExecuteInline() && len <= Shim.EXECUTE_MAX_BYTES) {
       q.executeDigest(alg.deviceOpcode(), in, off, len, out, outOff, dlen); // cpu fast path
-      return;
+      return dlen;
     }
     long deadline = deadline(timeoutNanos);
     long dstOff = align(len);
@@ -522,6 +524,7 @@ public final class NativeDevice implements Device {
             DeviceException.Reason.DEVICE_ERROR, st, name() + ": " + alg.jcaName() + " returned " + r.outLen() + " bytes");
       }
       MemorySegment.copy(b, Layouts.C_CHAR, dstOff, out, outOff, dlen);
+      return dlen;
     } finally {
       q.release(r);
     }
@@ -553,16 +556,137 @@ public final class NativeDevice implements Device {
     }
   }
 
-  @Override
-  public byte[] rsaPrivateCrt(RsaKeyMaterial key, byte[] input, long timeoutNanos) throws DeviceException {
-    checkRsa(key, input, true);
-    return rsa(Opcode.RSA_PRIV_CRT, key, input, timeoutNanos);
+  private int rsa(int opcode, RsaKeyMaterial key, byte[] input, byte[] out, long timeoutNanos) throws DeviceException {
+    checkRsa(key, input, opcode == Opcode.RSA_PRIV_CRT);
+    byte[] r = rsa(opcode, key, input, timeoutNanos);
+    System.arraycopy(r, 0, out, 0, r.length);
+    return r.length;
   }
 
+  // ---------------------------------------------------------------- the engine entry points
+
   @Override
-  public byte[] rsaPublic(RsaKeyMaterial key, byte[] input, long timeoutNanos) throws DeviceException {
-    checkRsa(key, input, false);
-    return rsa(Opcode.RSA_PUB, key, input, timeoutNanos);
+  public int run(Op op) throws DeviceException, AEADBadTagException {
+    return run(op, 0);
+  }
+
+  /**
+   * {@link #run(Op)} with its own deadline instead of the device's default ({@link
+   * DeviceOptions#defaultTimeoutNanos()}); {@code timeoutNanos <= 0} means the default.
+   */
+  public int run(Op op, long timeoutNanos) throws DeviceException, AEADBadTagException {
+    return switch (op) {
+      case Op.GcmSeal s -> gcmSeal(s, timeoutNanos);
+      case Op.GcmOpen o -> gcmOpen(o, timeoutNanos);
+      case Op.Digest d -> digest(d.alg(), d.in(), d.off(), d.len(), d.out(), d.outOff(), timeoutNanos);
+      case Op.RsaPrivate r -> rsa(Opcode.RSA_PRIV_CRT, r.key(), r.input(), r.out(), timeoutNanos);
+      case Op.RsaPublic r -> rsa(Opcode.RSA_PUB, r.key(), r.input(), r.out(), timeoutNanos);
+    };
+  }
+
+  /**
+   * Ops of one kind go to the queue together (one submission, one doorbell): GCM seals or opens,
+   * digests of one algorithm, RSA private-key operations with one key. Any other mix, and every op
+   * on the run-to-completion cpu engine, runs one by one.
+   */
+  @Override
+  public List<BatchOutcome> runBatch(List<? extends Op> ops) {
+    return runBatch(ops, 0);
+  }
+
+  /** {@link #runBatch(List)} with one deadline for the whole batch ({@code <= 0}: the default). */
+  public List<BatchOutcome> runBatch(List<? extends Op> ops, long timeoutNanos) {
+    int n = ops.size();
+    if (n == 0) {
+      return List.of();
+    }
+    Op first = ops.get(0);
+    boolean same = true;
+    for (Op op : ops) {
+      same &= sameBatchKind(first, op);
+    }
+    if (!same) {
+      return Engine.runEach(this, ops);
+    }
+    List<BatchOutcome> res;
+    switch (first) {
+      case Op.GcmSeal s -> {
+        List<GcmItem> items = new ArrayList<>(n);
+        for (Op op : ops) {
+          Op.GcmSeal g = (Op.GcmSeal) op;
+          items.add(new GcmItem(g.key(), g.iv(), g.tagLenBytes(), slice(g.aad(), g.aadOff(), g.aadLen()),
+              slice(g.in(), g.inOff(), g.inLen())));
+        }
+        res = gcmBatch(false, items, timeoutNanos);
+      }
+      case Op.GcmOpen o -> {
+        List<GcmItem> items = new ArrayList<>(n);
+        for (Op op : ops) {
+          Op.GcmOpen g = (Op.GcmOpen) op;
+          items.add(new GcmItem(g.key(), g.iv(), g.tagLenBytes(), slice(g.aad(), g.aadOff(), g.aadLen()),
+              slice(g.in(), g.inOff(), g.inLen())));
+        }
+        res = gcmBatch(true, items, timeoutNanos);
+      }
+      case Op.Digest d -> {
+        List<byte[]> messages = new ArrayList<>(n);
+        for (Op op : ops) {
+          Op.Digest g = (Op.Digest) op;
+          messages.add(slice(g.in(), g.off(), g.len()));
+        }
+        res = digestBatch(d.alg(), messages, timeoutNanos);
+      }
+      case Op.RsaPrivate r -> {
+        List<byte[]> inputs = new ArrayList<>(n);
+        for (Op op : ops) {
+          inputs.add(((Op.RsaPrivate) op).input());
+        }
+        res = rsaPrivateCrtBatch(r.key(), inputs, timeoutNanos);
+      }
+      case Op.RsaPublic r -> {
+        return Engine.runEach(this, ops);
+      }
+    }
+    BatchOutcome[] out = new BatchOutcome[n];
+    for (int i = 0; i < n; i++) {
+      BatchOutcome o = res.get(i);
+      if (o.ok()) {
+        Op op = ops.get(i);
+        byte[] dst = Engine.outputOf(op);
+        System.arraycopy(o.value(), 0, dst, outOffset(op), o.value().length);
+        out[i] = BatchOutcome.of(dst);
+      } else {
+        out[i] = o;
+      }
+    }
+    return List.of(out);
+  }
+
+  private static boolean sameBatchKind(Op a, Op b) {
+    return switch (a) {
+      case Op.GcmSeal s -> b instanceof Op.GcmSeal;
+      case Op.GcmOpen o -> b instanceof Op.GcmOpen;
+      case Op.Digest d -> b instanceof Op.Digest e && e.alg() == d.alg();
+      case Op.RsaPrivate r -> b instanceof Op.RsaPrivate e && e.key() == r.key();
+      case Op.RsaPublic r -> false;
+    };
+  }
+
+  private static int outOffset(Op op) {
+    return switch (op) {
+      case Op.GcmSeal s -> s.outOff();
+      case Op.GcmOpen o -> o.outOff();
+      case Op.Digest d -> d.outOff();
+      default -> 0;
+    };
+  }
+
+  /** The range as an array of its own (no copy when it is the whole array). */
+  private static byte[] slice(byte[] a, int off, int len) {
+    if (a == null) {
+      return new byte[0];
+    }
+    return off == 0 && len == a.length ? a : Arrays.copyOfRange(a, off, off + len);
   }
 
   private byte[] rsa(int op, RsaKeyMaterial key, byte[] input, long timeoutNanos) throws DeviceException {
@@ -573,6 +697,10 @@ public final class NativeDevice implements Device {
       // cpu engine: straight from the caller's array into the result (critical downcall)
       byte[] result = new byte[k];
       int st = q.executeRsa(s, op, input, k, result, 0);
+      if (st == NativeStatus.EIO && op == Opcode.RSA_PRIV_CRT && caps.engineBlindsAndVerifies()) {
+        // the engine's own check s^e mod n == m failed (accel_shim.h: ACCEL_EIO, dst untouched)
+        throw new DeviceException(DeviceException.Reason.FAULTY_RESULT, st, name() + ": RSA CRT result failed its check");
+      }
       if (st != NativeStatus.OK) {
         throw NativeStatus.toDeviceException(st, name() + ": " + Opcode.name(op));
       }
@@ -719,8 +847,7 @@ public final class NativeDevice implements Device {
     return out;
   }
 
-  @Override
-  public List<BatchOutcome> gcmBatch(boolean open, List<GcmItem> items, long timeoutNanos) {
+  private List<BatchOutcome> gcmBatch(boolean open, List<GcmItem> items, long timeoutNanos) {
     List<BatchOutcome> out = placeholders(items.size());
     DeviceQueue q;
     try {
@@ -744,9 +871,9 @@ public final class NativeDevice implements Device {
           }
           byte[] o = new byte[open ? in.length - tagLen : in.length + tagLen];
           if (open) {
-            gcmOpen(it.key(), it.iv(), tagLen, it.aad(), 0, it.aad().length, in, 0, in.length, o, 0, timeoutNanos);
+            gcmOpen(new Op.GcmOpen(it.key(), it.iv(), tagLen, it.aad(), 0, it.aad().length, in, 0, in.length, o, 0), timeoutNanos);
           } else {
-            gcmSeal(it.key(), it.iv(), tagLen, it.aad(), 0, it.aad().length, in, 0, in.length, o, 0, timeoutNanos);
+            gcmSeal(new Op.GcmSeal(it.key(), it.iv(), tagLen, it.aad(), 0, it.aad().length, in, 0, in.length, o, 0), timeoutNanos);
           }
           out.set(i, BatchOutcome.of(o));
         } catch (DeviceException | IllegalArgumentException | AEADBadTagException e) {
@@ -826,8 +953,7 @@ public final class NativeDevice implements Device {
     });
   }
 
-  @Override
-  public List<BatchOutcome> digestBatch(DigestAlgorithm alg, List<byte[]> messages, long timeoutNanos) {
+  private List<BatchOutcome> digestBatch(DigestAlgorithm alg, List<byte[]> messages, long timeoutNanos) {
     List<BatchOutcome> out = placeholders(messages.size());
     DeviceQueue q;
     try {
@@ -960,8 +1086,7 @@ public final class NativeDevice implements Device {
     return true;
   }
 
-  @Override
-  public List<BatchOutcome> rsaPrivateCrtBatch(RsaKeyMaterial key, List<byte[]> inputs, long timeoutNanos) {
+  private List<BatchOutcome> rsaPrivateCrtBatch(RsaKeyMaterial key, List<byte[]> inputs, long timeoutNanos) {
     long deadline = deadline(timeoutNanos);
     List<BatchOutcome> out = placeholders(inputs.size());
     DeviceQueue q;

@@ -6,7 +6,6 @@ import dev.accel.core.AesKeyMaterial;
 import dev.accel.core.DigestAlgorithm;
 import dev.accel.device.Device;
 import dev.accel.device.DeviceException;
-import dev.accel.soft.SoftwareTier;
 import java.util.SplittableRandom;
 
 /**
@@ -50,7 +49,7 @@ final class Calibration {
     void run(byte[] in) throws DeviceException;
   }
 
-  static void run(Router.Slot slot, SoftwareTier software, String softwareLabel, AccelConfig config) {
+  static void run(Router.Slot slot, dev.accel.engine.Engine software, String softwareLabel, AccelConfig config) {
     Device dev = slot.device();
     Result cached;
     synchronized (CACHE) {
@@ -78,10 +77,9 @@ final class Calibration {
     }
   }
 
-  private static void measure(Router.Slot slot, Result result, SoftwareTier software, AccelConfig config) {
+  private static void measure(Router.Slot slot, Result result, dev.accel.engine.Engine software, AccelConfig config) {
     long deadline = System.nanoTime() + BUDGET_NANOS;
     Device d = slot.device();
-    long timeout = Math.min(config.deviceTimeoutMs() * 1_000_000L, 200_000_000L);
     SplittableRandom rnd = new SplittableRandom(0x5eed);
     byte[] keyBytes = new byte[16];
     rnd.nextBytes(keyBytes);
@@ -94,13 +92,13 @@ final class Calibration {
         // Bouncy Castle's per-instance nonce guard, and the software tier's recovery from that
         // (a new cipher and an exception per call) once made software look 5-50x slower here.
         calibrate(result, Family.AES_GCM, deadline,
-            in -> d.gcmSeal(key, nextIv(iv), 16, null, 0, 0, in, 0, in.length, out, 0, timeout),
-            in -> software.gcmSeal(key, nextIv(iv), 16, null, 0, 0, in, 0, in.length, out, 0));
+            in -> run(d, new dev.accel.engine.Op.GcmSeal(key, nextIv(iv), 16, null, 0, 0, in, 0, in.length, out, 0)),
+            in -> run(software, new dev.accel.engine.Op.GcmSeal(key, nextIv(iv), 16, null, 0, 0, in, 0, in.length, out, 0)));
       }
       if (d.capabilities().supportsDigest(DigestAlgorithm.SHA256, 1024)) {
         calibrate(result, Family.SHA2, deadline,
-            in -> d.digest(DigestAlgorithm.SHA256, in, 0, in.length, out, 0, timeout),
-            in -> software.digest(DigestAlgorithm.SHA256, in, 0, in.length, out, 0));
+            in -> run(d, new dev.accel.engine.Op.Digest(DigestAlgorithm.SHA256, in, 0, in.length, out, 0)),
+            in -> run(software, new dev.accel.engine.Op.Digest(DigestAlgorithm.SHA256, in, 0, in.length, out, 0)));
       }
     } catch (RuntimeException e) {
       // A device that misbehaves during calibration keeps its defaults; the breaker handles it.
@@ -146,6 +144,14 @@ final class Calibration {
       return; // budget ran out before a crossover was seen: the default is as good a guess
     }
     result.thresholds()[f.ordinal()] = t;
+  }
+
+  private static void run(dev.accel.engine.Engine e, dev.accel.engine.Op op) throws DeviceException {
+    try {
+      e.run(op);
+    } catch (javax.crypto.AEADBadTagException notReachable) {
+      throw new IllegalStateException(notReachable); // calibration only seals and hashes
+    }
   }
 
   /** Increments {@code iv} as a big-endian counter (in place) and returns it. */

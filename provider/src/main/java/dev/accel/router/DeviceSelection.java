@@ -1,36 +1,41 @@
 package dev.accel.router;
 
 import dev.accel.config.AccelConfig;
+import dev.accel.device.CpuDevice;
 import dev.accel.device.Device;
+import dev.accel.device.NativeDevice;
+import dev.accel.engine.Engine;
 import dev.accel.soft.BcTier;
 import dev.accel.soft.JdkTier;
-import dev.accel.soft.NativeTier;
-import dev.accel.soft.SoftwareTier;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Opens the devices {@code accel.devices} names and picks the software tier {@code
+ * Opens the devices {@code accel.devices} names and builds the software tier {@code
  * accel.software} names. Never throws for native reasons: a backend that cannot be opened is left
  * out and the reason kept in {@link #status()}.
  *
- * <p>{@code auto} opens UADK when present and nothing else (the emulator is only used when named).
- * {@code accel.software=native} uses the {@code cpu} backend; when it cannot be opened the tier is
- * Bouncy Castle and its counter label says so ({@code bc(native-unavailable)}).
+ * <p>{@code auto} (the default) opens the accelerators present on this host (uadk) <em>and the
+ * cpu device</em> (the CPU's own instructions behind the same ABI, with the JVM's intrinsics where
+ * they are faster); the emulator opens only when named. When nothing can be opened (no native
+ * access, no libcrypto, an unsupported platform) the software tier serves everything. The software
+ * tier is {@code bc} (Bouncy Castle, default), {@code jdk}, or {@code native}: the cpu device's
+ * engine with Bouncy Castle behind it; when the cpu device cannot be opened, {@code native}
+ * serves as {@code bc} and its counter label says so ({@code bc(native-unavailable)}).
  */
 public final class DeviceSelection {
   private final List<Device> devices;
-  private final SoftwareTier software;
-  private final String softwareLabel;
+  private final List<Engine> software;
+  private final List<String> softwareLabels;
   private final Device rsaHostEngine;
   private final List<String> status;
 
   private DeviceSelection(
-      List<Device> devices, SoftwareTier software, String softwareLabel, Device rsaHostEngine, List<String> status) {
+      List<Device> devices, List<Engine> software, List<String> softwareLabels, Device rsaHostEngine, List<String> status) {
     this.devices = List.copyOf(devices);
+    this.software = List.copyOf(software);
+    this.softwareLabels = List.copyOf(softwareLabels);
     this.rsaHostEngine = rsaHostEngine;
-    this.software = software;
-    this.softwareLabel = softwareLabel;
     this.status = List.copyOf(status);
   }
 
@@ -51,8 +56,9 @@ public final class DeviceSelection {
         if (DeviceBackends.probe("uadk", config)) {
           tryOpen("uadk", config, devices, status);
         } else {
-          status.add("auto: no UADK accelerator present; software only");
+          status.add("auto: no UADK accelerator present");
         }
+        tryOpen("cpu", config, devices, status);
       } else if (!wanted.equals(List.of("none"))) {
         for (String backend : wanted) {
           tryOpen(backend, config, devices, status);
@@ -62,13 +68,13 @@ public final class DeviceSelection {
       }
     }
 
-    SoftwareTier bc = new BcTier();
-    SoftwareTier software;
-    String label;
+    Engine bc = new BcTier();
+    List<Engine> software = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
     switch (config.software()) {
       case "jdk" -> {
-        software = new JdkTier();
-        label = "jdk";
+        software.add(new JdkTier());
+        labels.add("jdk");
       }
       case "native" -> {
         Device cpu = null;
@@ -79,37 +85,42 @@ public final class DeviceSelection {
         }
         if (cpu == null) {
           try {
-            cpu = DeviceBackends.open("cpu", config);
+            cpu = openCpu(config);
           } catch (DeviceBackends.UnavailableException e) {
             status.add("software native: cpu engine unavailable (" + e.getMessage() + "); using bc");
           }
         }
         if (cpu != null) {
-          software = new NativeTier(cpu, bc, config.deviceTimeoutMs() * 1_000_000L);
-          label = "native";
-        } else {
-          software = bc;
-          label = "bc(native-unavailable)";
+          software.add(cpu);
+          labels.add("native");
         }
       }
-      default -> {
-        software = bc;
-        label = "bc";
-      }
+      default -> {}
     }
+    software.add(bc);
+    labels.add(labels.isEmpty() && "native".equals(config.software()) ? "bc(native-unavailable)" : "bc");
     Device host = openRsaHostEngine(config, devices, software, status);
-    return new DeviceSelection(devices, software, label, host, status);
+    return new DeviceSelection(devices, software, labels, host, status);
+  }
+
+  /** The cpu device: the shared native engine with this configuration's kernel plan. */
+  static Device openCpu(AccelConfig config) throws DeviceBackends.UnavailableException {
+    Device d = DeviceBackends.open("cpu", config);
+    if (!(d instanceof NativeDevice nat)) {
+      return d;
+    }
+    return new CpuDevice(nat, new JdkTier("jvm"), CpuDevice.plan(config.cpuKernels()));
   }
 
   /**
    * A cpu engine for the host's part of RSA private-key operations on devices that neither blind
-   * nor check (emu, uadk), when {@code accel.rsa.host=native} and no cpu engine is at hand already
-   * (the native software tier's, or a cpu device's): blinding, the CRT fault check and unblinding
-   * then run in C instead of {@link java.math.BigInteger}, about a tenth of the host CPU per
-   * signature (docs/benchmarks-device.md). Null when not needed or not available (then Java does it).
+   * nor check (emu, uadk), when {@code accel.rsa.host=native} and no cpu engine is at hand already:
+   * blinding, the CRT fault check and unblinding then run in C instead of {@link
+   * java.math.BigInteger}, about a tenth of the host CPU per signature
+   * (docs/benchmarks-device.md). Null when not needed or not available (then Java does it).
    */
   private static Device openRsaHostEngine(
-      AccelConfig config, List<Device> devices, SoftwareTier software, List<String> status) {
+      AccelConfig config, List<Device> devices, List<Engine> software, List<String> status) {
     if (!"native".equals(config.rsaHost()) || !config.enabled(AccelConfig.Family.RSA)) {
       return null;
     }
@@ -120,11 +131,16 @@ public final class DeviceSelection {
       }
       needed |= d.capabilities().rsaMaxBits() > 0 && !d.capabilities().engineBlindsAndVerifies();
     }
-    if (!needed || software instanceof NativeTier) {
+    for (Engine e : software) {
+      if (e instanceof Device d && "cpu".equals(d.backend())) {
+        return d; // the native tier's engine
+      }
+    }
+    if (!needed) {
       return null;
     }
     try {
-      Device cpu = DeviceBackends.open("cpu", config);
+      Device cpu = openCpu(config);
       status.add("rsa host: cpu engine " + cpu.name() + " blinds and checks device RSA results");
       return cpu;
     } catch (DeviceBackends.UnavailableException e) {
@@ -135,7 +151,7 @@ public final class DeviceSelection {
 
   private static void tryOpen(String backend, AccelConfig config, List<Device> devices, List<String> status) {
     try {
-      Device d = DeviceBackends.open(backend, config);
+      Device d = "cpu".equals(backend) ? openCpu(config) : DeviceBackends.open(backend, config);
       devices.add(d);
       status.add(backend + ": opened " + d.name());
     } catch (DeviceBackends.UnavailableException e) {
@@ -147,15 +163,21 @@ public final class DeviceSelection {
     return devices;
   }
 
-  public SoftwareTier software() {
+  /** The software tier's engines in fallback order; Bouncy Castle is always last. */
+  public List<Engine> software() {
     return software;
   }
 
-  public String softwareLabel() {
-    return softwareLabel;
+  /** Counter labels of {@link #software()}, one per engine. */
+  public List<String> softwareLabels() {
+    return softwareLabels;
   }
 
-  /** The cpu engine opened for device RSA host work ({@link #openRsaHostEngine}), or null. */
+  public String softwareLabel() {
+    return softwareLabels.get(0);
+  }
+
+  /** The cpu engine for device RSA host work ({@link #openRsaHostEngine}), or null. */
   public Device rsaHostEngine() {
     return rsaHostEngine;
   }

@@ -54,6 +54,7 @@ public enum RouteReason {
       case GONE -> FALLBACK_GONE;
       case TIMEOUT -> FALLBACK_TIMEOUT;
       case REJECTED -> FALLBACK_REJECTED;
+      case FAULTY_RESULT -> FAULT_VERIFY;
     };
   }
 

@@ -1,6 +1,6 @@
 package dev.accel.rsa;
 
-import dev.accel.router.IncrementalDigest;
+import dev.accel.engine.IncrementalDigest;
 
 /** MGF1 (RFC 8017 appendix B.2.1) over an {@link IncrementalDigest}. */
 public final class Mgf1 {

@@ -1,6 +1,6 @@
 package dev.accel.rsa;
 
-import dev.accel.router.IncrementalDigest;
+import dev.accel.engine.IncrementalDigest;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 

@@ -3,7 +3,10 @@ package dev.accel.soft;
 import dev.accel.core.AesKeyMaterial;
 import dev.accel.core.DigestAlgorithm;
 import dev.accel.core.RsaKeyMaterial;
-import dev.accel.router.IncrementalDigest;
+import dev.accel.device.DeviceException;
+import dev.accel.engine.Engine;
+import dev.accel.engine.IncrementalDigest;
+import dev.accel.engine.Op;
 import java.math.BigInteger;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
@@ -42,11 +45,49 @@ import org.bouncycastle.util.Memoable;
  * input explicitly ({@link RsaMath}) around {@link RSAEngine}, which uses CRT for two-prime CRT
  * keys and the private exponent otherwise.
  */
-public final class BcTier implements SoftwareTier {
+public final class BcTier implements Engine {
 
   @Override
   public String name() {
     return "bc";
+  }
+
+  @Override
+  public boolean isSoftware() {
+    return true;
+  }
+
+  @Override
+  public boolean inline() {
+    return true;
+  }
+
+  @Override
+  public boolean supports(Op op) {
+    return true;
+  }
+
+  /** Blinds explicitly ({@link RsaMath}); BC's RSA core checks every CRT result before returning it. */
+  @Override
+  public boolean protectsRsa() {
+    return true;
+  }
+
+  @Override
+  public int run(Op op) throws DeviceException, AEADBadTagException {
+    return switch (op) {
+      case Op.GcmSeal s -> gcmSeal(s.key(), s.iv(), s.tagLenBytes(), s.aad(), s.aadOff(), s.aadLen(), s.in(), s.inOff(), s.inLen(), s.out(), s.outOff());
+      case Op.GcmOpen o -> gcmOpen(o.key(), o.iv(), o.tagLenBytes(), o.aad(), o.aadOff(), o.aadLen(), o.in(), o.inOff(), o.inLen(), o.out(), o.outOff());
+      case Op.Digest d -> digest(d.alg(), d.in(), d.off(), d.len(), d.out(), d.outOff());
+      case Op.RsaPrivate r -> copyOut(rsaPrivate(r.key(), r.input()), r.out());
+      case Op.RsaPublic r -> copyOut(rsaPublic(r.key(), r.input()), r.out());
+    };
+  }
+
+  private static int copyOut(byte[] result, byte[] out) {
+    System.arraycopy(result, 0, out, 0, out.length);
+    Arrays.fill(result, (byte) 0);
+    return out.length;
   }
 
   /** This thread's GCM instance and scratch buffer (see the class comment). */
@@ -96,8 +137,7 @@ public final class BcTier implements SoftwareTier {
     return c;
   }
 
-  @Override
-  public int gcmSeal(
+  private static int gcmSeal(
       AesKeyMaterial key,
       byte[] iv,
       int tagLenBytes,
@@ -131,8 +171,7 @@ public final class BcTier implements SoftwareTier {
     }
   }
 
-  @Override
-  public int gcmOpen(
+  private static int gcmOpen(
       AesKeyMaterial key,
       byte[] iv,
       int tagLenBytes,
@@ -171,13 +210,13 @@ public final class BcTier implements SoftwareTier {
     };
   }
 
-  @Override
-  public void digest(DigestAlgorithm alg, byte[] in, int off, int len, byte[] out, int outOff) {
+  private static int digest(DigestAlgorithm alg, byte[] in, int off, int len, byte[] out, int outOff) {
     ExtendedDigest d = newBcDigest(alg);
     d.update(in, off, len);
-    d.doFinal(out, outOff);
+    return d.doFinal(out, outOff);
   }
 
+  /** A streaming BC digest. */
   @Override
   public IncrementalDigest newDigest(DigestAlgorithm alg) {
     return new BcDigest(alg, newBcDigest(alg));
@@ -224,7 +263,7 @@ public final class BcTier implements SoftwareTier {
   }
 
   /** BC key parameters cached per key (RSAKeyParameters validates the modulus when built). */
-  private record BcRsaKeys(RSAKeyParameters priv, RSAKeyParameters pub) implements AutoCloseable {
+  private record BcRsaKeys(RSAKeyParameters priv) implements AutoCloseable {
     @Override
     public void close() {
       if (priv != null) {
@@ -246,29 +285,36 @@ public final class BcTier implements SoftwareTier {
             // Non-CRT and multi-prime keys: the private exponent d works for any number of primes.
             priv = new RSAKeyParameters(true, k.modulus(), k.privateExponent());
           }
-          RSAKeyParameters pub =
-              k.publicExponent() == null ? null : new RSAKeyParameters(false, k.modulus(), k.publicExponent());
-          return new BcRsaKeys(priv, pub);
+          return new BcRsaKeys(priv);
         });
   }
 
-  @Override
-  public byte[] rsaPrivate(RsaKeyMaterial key, byte[] input) {
+  private byte[] rsaPrivate(RsaKeyMaterial key, byte[] input) throws DeviceException {
     BigInteger n = key.modulus();
     int k = key.modulusBytes();
     RsaMath.Blinding b = RsaMath.newBlinding(key);
     byte[] blinded = RsaMath.i2osp(b.blind(RsaMath.os2ip(input), n), k);
     RSAEngine engine = new RSAEngine();
-    engine.init(false, keys(key).priv());
-    byte[] raw = engine.processBlock(blinded, 0, k);
-    return RsaMath.i2osp(b.unblind(RsaMath.os2ip(raw), n), k);
+    try {
+      engine.init(false, keys(key).priv());
+      byte[] raw = engine.processBlock(blinded, 0, k);
+      return RsaMath.i2osp(b.unblind(RsaMath.os2ip(raw), n), k);
+    } catch (IllegalStateException e) {
+      // "RSA engine faulty decryption/signing detected": BC's check of the CRT result failed.
+      throw new DeviceException(DeviceException.Reason.FAULTY_RESULT, 0, "bc: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // BC's key validation refused a key the JCA layer accepted (e.g. an even modulus).
+      throw new DeviceException(DeviceException.Reason.REJECTED, 0, "bc: " + e.getMessage());
+    }
   }
 
-  @Override
-  public byte[] rsaPublic(RsaKeyMaterial key, byte[] input) {
-    RSAEngine engine = new RSAEngine();
-    engine.init(true, keys(key).pub());
-    byte[] raw = engine.processBlock(input, 0, input.length);
-    return RsaMath.i2osp(RsaMath.os2ip(raw), key.modulusBytes());
+  /**
+   * RSAEP / RSAVP1 is one public exponentiation; it is computed with {@link BigInteger} rather
+   * than BC's engine, whose key validation refuses public keys SunRsaSign accepts (an even or
+   * small-factor modulus): such a key must get the JDK's answer (a failed verification), not an
+   * exception. BC computes the same {@code modPow}.
+   */
+  private static byte[] rsaPublic(RsaKeyMaterial key, byte[] input) {
+    return RsaMath.i2osp(RsaMath.publicOp(key, RsaMath.os2ip(input)), key.modulusBytes());
   }
 }

@@ -3,9 +3,13 @@ package dev.accel.soft;
 import dev.accel.core.AesKeyMaterial;
 import dev.accel.core.DigestAlgorithm;
 import dev.accel.core.RsaKeyMaterial;
-import dev.accel.router.IncrementalDigest;
+import dev.accel.device.DeviceException;
+import dev.accel.engine.Engine;
+import dev.accel.engine.IncrementalDigest;
+import dev.accel.engine.Op;
 import java.security.DigestException;
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -14,131 +18,251 @@ import java.security.PublicKey;
 import java.security.spec.RSAPrivateCrtKeySpec;
 import java.security.spec.RSAPrivateKeySpec;
 import java.security.spec.RSAPublicKeySpec;
-import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
+import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import javax.security.auth.DestroyFailedException;
 
 /**
- * The JDK's own providers as the software tier: SunJCE {@code AES/GCM/NoPadding} (a fresh
- * instance per request, so SunJCE's per-instance IV-reuse guard never fires on Accel's behalf),
- * SUN {@code MessageDigest}, and SunJCE {@code RSA/ECB/NoPadding}, whose private-key operations
- * blind and verify CRT results themselves (sun.security.rsa.RSACore).
+ * The JDK's own providers as an engine: SunJCE {@code AES/GCM/NoPadding}, SUN {@code
+ * MessageDigest} and SunJCE {@code RSA/ECB/NoPadding}. It serves as the {@code jdk} software tier,
+ * and as the cpu device's in-process kernels (the JIT's AES-GCM and SHA intrinsics, which no
+ * downcall beats for small messages).
+ *
+ * <p>Cost: the target is at most 1.05x calling the JDK directly, so nothing is looked up per
+ * request. Each thread keeps one SunJCE GCM cipher, one SunJCE RSA cipher and one digest per
+ * algorithm (JCA lookups cost microseconds); each key keeps its {@link SecretKeySpec} or JDK key
+ * objects; results go straight into the caller's array (SunJCE's GCM decryption checks the tag
+ * before it writes any plaintext). SunJCE's per-instance IV-reuse guard is not Accel's rule (the
+ * SPI enforces the JCA rule per Cipher): when the thread's cipher refuses a key and IV because its
+ * previous encryption used them, it is re-initialised once with a throw-away IV first.
+ *
+ * <p>RSA private-key operations run in SunJCE's sign mode (a private key in {@code
+ * ENCRYPT_MODE}): RSACore then blinds and verifies the CRT result with the public exponent before
+ * releasing it, exactly as SunRsaSign's signatures do. (Decrypt mode does not verify: a faulty CRT
+ * key there yields a result that factors n.)
  */
-public final class JdkTier implements SoftwareTier {
+public final class JdkTier implements Engine {
   private static final String SUNJCE = "SunJCE";
   private static final String SUN = "SUN";
   private static final String SUNRSASIGN = "SunRsaSign";
+  private static final DigestAlgorithm[] DIGESTS = DigestAlgorithm.values();
+  private static final MessageDigest[] PROTOTYPES = new MessageDigest[DIGESTS.length];
+
+  static {
+    for (DigestAlgorithm a : DIGESTS) {
+      try {
+        PROTOTYPES[a.ordinal()] = MessageDigest.getInstance(a.jcaName(), SUN);
+      } catch (GeneralSecurityException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+  }
+
+  private final String name;
+
+  /** This thread's JDK objects (see the class comment). */
+  private static final class PerThread {
+    Cipher gcm;
+    Cipher rsa;
+    byte[] scratch = new byte[1024];
+    final MessageDigest[] digests = new MessageDigest[DIGESTS.length];
+  }
+
+  private static final ThreadLocal<PerThread> THREAD = ThreadLocal.withInitial(PerThread::new);
+
+  /** @param name {@code jdk} as a software tier; the kernel label inside the cpu device */
+  public JdkTier(String name) {
+    this.name = name;
+  }
+
+  public JdkTier() {
+    this("jdk");
+  }
 
   @Override
   public String name() {
-    return "jdk";
+    return name;
   }
 
-  private static int gcm(
-      int mode,
-      AesKeyMaterial key,
-      byte[] iv,
-      int tagLenBytes,
-      byte[] aad,
-      int aadOff,
-      int aadLen,
-      byte[] in,
-      int inOff,
-      int inLen,
-      byte[] out,
-      int outOff)
-      throws AEADBadTagException {
-    SecretKeySpec spec = new SecretKeySpec(key.rawKey(), "AES");
-    int outLen = mode == Cipher.ENCRYPT_MODE ? inLen + tagLenBytes : inLen - tagLenBytes;
-    byte[] tmp = new byte[Math.max(outLen, 0)];
-    try {
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding", SUNJCE);
-      c.init(mode, spec, new GCMParameterSpec(tagLenBytes * 8, iv));
-      if (aadLen > 0) {
-        c.updateAAD(aad, aadOff, aadLen);
-      }
-      int n = c.doFinal(in, inOff, inLen, tmp, 0);
-      System.arraycopy(tmp, 0, out, outOff, n);
-      return n;
-    } catch (AEADBadTagException e) {
-      throw new AEADBadTagException("Tag mismatch");
-    } catch (GeneralSecurityException e) {
-      throw new ProviderException("SunJCE AES/GCM failed", e);
-    } finally {
-      Arrays.fill(tmp, (byte) 0);
+  @Override
+  public boolean isSoftware() {
+    return true;
+  }
+
+  @Override
+  public boolean inline() {
+    return true;
+  }
+
+  /** SunJCE's GCM takes tags of 96..128 bits only (JCA-CONTRACT.md); BC-style shorter tags go elsewhere. */
+  @Override
+  public boolean supports(Op op) {
+    return switch (op) {
+      case Op.GcmSeal s -> s.tagLenBytes() >= 12;
+      case Op.GcmOpen o -> o.tagLenBytes() >= 12;
+      case Op.Digest d -> true;
+      case Op.RsaPrivate r -> true;
+      case Op.RsaPublic r -> true;
+    };
+  }
+
+  /** SunJCE's RSACore blinds and, in sign mode, verifies every CRT result. */
+  @Override
+  public boolean protectsRsa() {
+    return true;
+  }
+
+  @Override
+  public int run(Op op) throws DeviceException, AEADBadTagException {
+    return switch (op) {
+      case Op.GcmSeal s -> gcmSeal(s);
+      case Op.GcmOpen o -> gcmOpen(o);
+      case Op.Digest d -> digest(d);
+      case Op.RsaPrivate r -> rsaPrivate(r);
+      case Op.RsaPublic r -> rsaPublic(r);
+    };
+  }
+
+  // ---- AES-GCM ------------------------------------------------------------------------------
+
+  /** The key as SunJCE takes it, built once per key; destroyed with the key material. */
+  private record JdkAesKey(SecretKeySpec spec) implements AutoCloseable {
+    @Override
+    public void close() {
       try {
         spec.destroy();
       } catch (DestroyFailedException ignored) {
-        // Older SecretKeySpec versions cannot wipe themselves; nothing more to do.
+        // SecretKeySpec wipes its copy on destroy; older versions cannot, nothing more to do
       }
     }
   }
 
-  @Override
-  public int gcmSeal(
-      AesKeyMaterial key,
-      byte[] iv,
-      int tagLenBytes,
-      byte[] aad,
-      int aadOff,
-      int aadLen,
-      byte[] in,
-      int inOff,
-      int inLen,
-      byte[] out,
-      int outOff) {
-    try {
-      return gcm(Cipher.ENCRYPT_MODE, key, iv, tagLenBytes, aad, aadOff, aadLen, in, inOff, inLen, out, outOff);
-    } catch (AEADBadTagException e) {
-      throw new ProviderException(e); // not reachable when encrypting
+  private SecretKeySpec spec(AesKeyMaterial key) {
+    JdkAesKey k = key.cached(this);
+    if (k == null) {
+      k = key.derived(this, m -> new JdkAesKey(new SecretKeySpec(m.rawKey(), "AES")));
     }
+    return k.spec();
   }
 
-  @Override
-  public int gcmOpen(
-      AesKeyMaterial key,
-      byte[] iv,
-      int tagLenBytes,
-      byte[] aad,
-      int aadOff,
-      int aadLen,
-      byte[] in,
-      int inOff,
-      int inLen,
-      byte[] out,
-      int outOff)
-      throws AEADBadTagException {
-    return gcm(Cipher.DECRYPT_MODE, key, iv, tagLenBytes, aad, aadOff, aadLen, in, inOff, inLen, out, outOff);
-  }
-
-  private static MessageDigest md(DigestAlgorithm alg) {
+  private Cipher gcmCipher(int mode, AesKeyMaterial key, byte[] iv, int tagLenBytes) {
+    PerThread t = THREAD.get();
     try {
-      return MessageDigest.getInstance(alg.jcaName(), SUN);
+      if (t.gcm == null) {
+        t.gcm = Cipher.getInstance("AES/GCM/NoPadding", SUNJCE);
+      }
+      SecretKeySpec spec = spec(key);
+      GCMParameterSpec params = new GCMParameterSpec(tagLenBytes * 8, iv);
+      try {
+        t.gcm.init(mode, spec, params);
+      } catch (InvalidAlgorithmParameterException reuse) {
+        // SunJCE: "Cannot reuse iv for GCM encryption" compares with this thread's previous
+        // encryption, possibly another caller's. A throw-away IV resets that memory.
+        t.gcm.init(Cipher.ENCRYPT_MODE, spec, new GCMParameterSpec(128, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
+        t.gcm.init(mode, spec, params);
+      }
+      return t.gcm;
     } catch (GeneralSecurityException e) {
-      throw new ProviderException("SUN " + alg.jcaName() + " unavailable", e);
+      t.gcm = null;
+      throw new ProviderException("SunJCE AES/GCM refused a validated request", e);
     }
   }
 
-  @Override
-  public void digest(DigestAlgorithm alg, byte[] in, int off, int len, byte[] out, int outOff) {
-    MessageDigest md = md(alg);
-    md.update(in, off, len);
+  private int gcmSeal(Op.GcmSeal s) {
+    Cipher c = gcmCipher(Cipher.ENCRYPT_MODE, s.key(), s.iv(), s.tagLenBytes());
     try {
-      md.digest(out, outOff, alg.digestLenBytes());
-    } catch (DigestException e) {
+      if (s.aadLen() > 0) {
+        c.updateAAD(s.aad(), s.aadOff(), s.aadLen());
+      }
+      // SunJCE handles an output that overlaps the input (it copies the input first).
+      return c.doFinal(s.in(), s.inOff(), s.inLen(), s.out(), s.outOff());
+    } catch (GeneralSecurityException e) {
+      THREAD.get().gcm = null;
+      throw new ProviderException("SunJCE AES/GCM encryption failed", e);
+    }
+  }
+
+  private int gcmOpen(Op.GcmOpen o) throws AEADBadTagException {
+    Cipher c = gcmCipher(Cipher.DECRYPT_MODE, o.key(), o.iv(), o.tagLenBytes());
+    try {
+      if (o.aadLen() > 0) {
+        c.updateAAD(o.aad(), o.aadOff(), o.aadLen());
+      }
+      // SunJCE decrypts and authenticates in one pass and zeroes its output on a mismatch; the
+      // JCA contract here is an untouched output (JCA-CONTRACT.md), so the plaintext is staged
+      // and copied out only once the tag verified.
+      int n = o.dataLen();
+      byte[] tmp = scratch(n);
+      try {
+        int got = c.doFinal(o.in(), o.inOff(), o.inLen(), tmp, 0);
+        System.arraycopy(tmp, 0, o.out(), o.outOff(), got);
+        return got;
+      } finally {
+        java.util.Arrays.fill(tmp, 0, n, (byte) 0);
+      }
+    } catch (AEADBadTagException e) {
+      throw new AEADBadTagException("Tag mismatch");
+    } catch (GeneralSecurityException e) {
+      THREAD.get().gcm = null;
+      throw new ProviderException("SunJCE AES/GCM decryption failed", e);
+    }
+  }
+
+  /** Staged plaintext up to this size stays with the thread; larger opens stage in a fresh array. */
+  private static final int SCRATCH_KEEP_BYTES = 64 * 1024;
+
+  private static byte[] scratch(int n) {
+    if (n > SCRATCH_KEEP_BYTES) {
+      return new byte[n];
+    }
+    PerThread t = THREAD.get();
+    if (t.scratch.length < n) {
+      t.scratch = new byte[Math.max(n, Math.min(SCRATCH_KEEP_BYTES, 2 * t.scratch.length))];
+    }
+    return t.scratch;
+  }
+
+  // ---- SHA-2 --------------------------------------------------------------------------------
+
+  private static MessageDigest threadDigest(DigestAlgorithm alg) {
+    PerThread t = THREAD.get();
+    MessageDigest md = t.digests[alg.ordinal()];
+    if (md == null) {
+      md = clonePrototype(alg);
+      t.digests[alg.ordinal()] = md;
+    }
+    return md;
+  }
+
+  private static MessageDigest clonePrototype(DigestAlgorithm alg) {
+    try {
+      return (MessageDigest) PROTOTYPES[alg.ordinal()].clone(); // no provider lookup
+    } catch (CloneNotSupportedException e) {
       throw new ProviderException(e);
     }
   }
 
-  @Override
-  public IncrementalDigest newDigest(DigestAlgorithm alg) {
-    return new JdkDigest(alg, md(alg));
+  private static int digest(Op.Digest d) {
+    MessageDigest md = threadDigest(d.alg());
+    try {
+      md.update(d.in(), d.off(), d.len());
+      return md.digest(d.out(), d.outOff(), d.alg().digestLenBytes());
+    } catch (DigestException e) {
+      md.reset();
+      throw new ProviderException(e);
+    }
   }
 
-  /** A {@link MessageDigest} (SUN or any other JCA digest) as an {@link IncrementalDigest}. */
+  /** A streaming SUN digest (the JIT's SHA intrinsics), for digests of unknown length. */
+  @Override
+  public IncrementalDigest newDigest(DigestAlgorithm alg) {
+    return new JdkDigest(alg, clonePrototype(alg));
+  }
+
+  /** A {@link MessageDigest} as an {@link IncrementalDigest}. */
   static final class JdkDigest implements IncrementalDigest {
     private final DigestAlgorithm alg;
     private final MessageDigest md;
@@ -187,6 +311,8 @@ public final class JdkTier implements SoftwareTier {
     }
   }
 
+  // ---- RSA ----------------------------------------------------------------------------------
+
   /** JDK key objects built once per key (SunRsaSign validates keys when it builds them). */
   private record JdkRsaKeys(PrivateKey priv, PublicKey pub) implements AutoCloseable {
     @Override
@@ -194,6 +320,10 @@ public final class JdkTier implements SoftwareTier {
   }
 
   private JdkRsaKeys keys(RsaKeyMaterial key) {
+    JdkRsaKeys cached = key.cached(this);
+    if (cached != null) {
+      return cached;
+    }
     return key.derived(
         this,
         k -> {
@@ -220,23 +350,40 @@ public final class JdkTier implements SoftwareTier {
         });
   }
 
-  private static byte[] rawRsa(int mode, java.security.Key key, byte[] input, int k) {
+  /**
+   * Raw RSA through SunJCE's NoPadding cipher into {@code out} (exactly k bytes, leading zeros kept).
+   *
+   * @throws DeviceException DEVICE_ERROR when RSACore's check of a CRT result failed
+   */
+  private static int rawRsa(int mode, java.security.Key key, byte[] input, byte[] out) throws DeviceException {
+    PerThread t = THREAD.get();
     try {
-      Cipher c = Cipher.getInstance("RSA/ECB/NoPadding", SUNJCE);
-      c.init(mode, key);
-      return RsaMath.i2osp(RsaMath.os2ip(c.doFinal(input)), k);
+      if (t.rsa == null) {
+        t.rsa = Cipher.getInstance("RSA/ECB/NoPadding", SUNJCE);
+      }
+      t.rsa.init(mode, key);
+      byte[] r = t.rsa.doFinal(input);
+      int k = out.length;
+      // SunJCE strips nothing for NoPadding but may return fewer bytes than k: left-pad.
+      java.util.Arrays.fill(out, 0, Math.max(0, k - r.length), (byte) 0);
+      System.arraycopy(r, Math.max(0, r.length - k), out, Math.max(0, k - r.length), Math.min(k, r.length));
+      java.util.Arrays.fill(r, (byte) 0);
+      return k;
+    } catch (BadPaddingException e) {
+      // RSACore: "RSA private key operation failed" - its CRT result check failed.
+      throw new DeviceException(DeviceException.Reason.FAULTY_RESULT, 0, "SunJCE RSA: " + e.getMessage());
     } catch (GeneralSecurityException e) {
+      t.rsa = null;
       throw new ProviderException("SunJCE RSA/ECB/NoPadding failed", e);
     }
   }
 
-  @Override
-  public byte[] rsaPrivate(RsaKeyMaterial key, byte[] input) {
-    return rawRsa(Cipher.DECRYPT_MODE, keys(key).priv(), input, key.modulusBytes());
+  private int rsaPrivate(Op.RsaPrivate r) throws DeviceException {
+    // ENCRYPT_MODE with a private key is RSACipher's sign mode: RSACore.rsa(.., verify = true).
+    return rawRsa(Cipher.ENCRYPT_MODE, keys(r.key()).priv(), r.input(), r.out());
   }
 
-  @Override
-  public byte[] rsaPublic(RsaKeyMaterial key, byte[] input) {
-    return rawRsa(Cipher.ENCRYPT_MODE, keys(key).pub(), input, key.modulusBytes());
+  private int rsaPublic(Op.RsaPublic r) throws DeviceException {
+    return rawRsa(Cipher.ENCRYPT_MODE, keys(r.key()).pub(), r.input(), r.out());
   }
 }

@@ -3,6 +3,7 @@ package dev.accel.soft;
 import dev.accel.core.RsaKeyMaterial;
 import dev.accel.device.Device;
 import dev.accel.device.DeviceException;
+import dev.accel.engine.Op;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -192,10 +193,11 @@ public final class RsaMath {
     boolean checked = false;
     if (engine != null && engine.capabilities().supportsRsa(key.modulusBits(), false)) {
       try {
-        byte[] back = engine.rsaPublic(key, raw, timeoutNanos);
+        byte[] back = new byte[k];
+        engine.run(new Op.RsaPublic(key, raw, back));
         ok = MessageDigest.isEqual(back, in.input());
         checked = true;
-      } catch (DeviceException | RuntimeException e) {
+      } catch (DeviceException | javax.crypto.AEADBadTagException | RuntimeException e) {
         // raw not below n (engine rejects it) or the engine failed: check in Java below
       }
     }
@@ -325,26 +327,6 @@ public final class RsaMath {
       }
     }
     return new JavaDeviceBlinding(key, input, engine, timeoutNanos);
-  }
-
-  /**
-   * RSADP with blinding, using CRT (RFC 8017 section 5.1.2, step 2b) for two-prime CRT keys and the
-   * private exponent otherwise (multi-prime keys included).
-   */
-  public static BigInteger privateOp(RsaKeyMaterial key, BigInteger c) {
-    BigInteger n = key.modulus();
-    Blinding b = newBlinding(key);
-    BigInteger blinded = b.blind(c, n);
-    BigInteger m;
-    if (key.hasCrt()) {
-      BigInteger m1 = blinded.modPow(key.dp(), key.p());
-      BigInteger m2 = blinded.modPow(key.dq(), key.q());
-      BigInteger h = m1.subtract(m2).multiply(key.qinv()).mod(key.p());
-      m = m2.add(key.q().multiply(h));
-    } else {
-      m = blinded.modPow(key.privateExponent(), n);
-    }
-    return b.unblind(m, n);
   }
 
   public static BigInteger publicOp(RsaKeyMaterial key, BigInteger m) {

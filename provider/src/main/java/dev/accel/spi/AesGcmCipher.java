@@ -2,6 +2,7 @@ package dev.accel.spi;
 
 import dev.accel.AccelProvider;
 import dev.accel.core.AesKeyMaterial;
+import dev.accel.engine.Op;
 import dev.accel.router.Router;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
@@ -560,7 +561,7 @@ public class AesGcmCipher extends CipherSpi {
     try {
       return encrypting
           ? seal(msg, msgOff, msgLen, out, outOff)
-          : router.gcmOpen(keys.current, iv, tagLenBytes, aad, 0, aadLen, msg, msgOff, msgLen, out, outOff);
+          : router.run(new Op.GcmOpen(keys.current, iv, tagLenBytes, aad, 0, aadLen, msg, msgOff, msgLen, out, outOff));
     } finally {
       provider.gcmCalls().doFinal(encrypting); // ran, whatever the outcome (a bad tag included)
       finishedEncryption = encrypting;
@@ -569,7 +570,11 @@ public class AesGcmCipher extends CipherSpi {
   }
 
   private int seal(byte[] msg, int msgOff, int msgLen, byte[] out, int outOff) {
-    return router.gcmSeal(keys.current, iv, tagLenBytes, aad, 0, aadLen, msg, msgOff, msgLen, out, outOff);
+    try {
+      return router.run(new Op.GcmSeal(keys.current, iv, tagLenBytes, aad, 0, aadLen, msg, msgOff, msgLen, out, outOff));
+    } catch (AEADBadTagException notReachable) {
+      throw new ProviderException(notReachable); // sealing has no tag to check
+    }
   }
 
   @Override
@@ -607,7 +612,7 @@ public class AesGcmCipher extends CipherSpi {
       int n =
           encrypting
               ? seal(buf, 0, bufLen, result, 0)
-              : router.gcmOpen(keys.current, iv, tagLenBytes, aad, 0, aadLen, buf, 0, bufLen, result, 0);
+              : router.run(new Op.GcmOpen(keys.current, iv, tagLenBytes, aad, 0, aadLen, buf, 0, bufLen, result, 0));
       output.put(result, 0, n);
       return n;
     } catch (AEADBadTagException e) {

@@ -3,7 +3,7 @@ package dev.accel.spi;
 import dev.accel.AccelProvider;
 import dev.accel.core.DigestAlgorithm;
 import dev.accel.core.RsaKeyMaterial;
-import dev.accel.router.IncrementalDigest;
+import dev.accel.engine.IncrementalDigest;
 import dev.accel.router.Router;
 import dev.accel.rsa.EmsaPkcs1;
 import dev.accel.rsa.RsaKeys;

@@ -2,7 +2,8 @@ package dev.accel.spi;
 
 import dev.accel.AccelProvider;
 import dev.accel.core.DigestAlgorithm;
-import dev.accel.router.IncrementalDigest;
+import dev.accel.engine.IncrementalDigest;
+import dev.accel.engine.Op;
 import dev.accel.router.Router;
 import java.security.DigestException;
 import java.security.MessageDigestSpi;
@@ -30,6 +31,7 @@ public class Sha2Digest extends MessageDigestSpi implements Cloneable {
   private byte[] buf; // message so far while buffering (wiped on digest/reset); null if streaming
   private int bufLen;
   private IncrementalDigest stream; // non-null once streaming
+  private Router.Stream route; // the engine stream runs on, for counting
   private boolean bufferExceeded; // streaming because the message outgrew the buffer limit
   private long totalBytes;
 
@@ -91,7 +93,7 @@ public class Sha2Digest extends MessageDigestSpi implements Cloneable {
     } else {
       buf = null;
       if (stream == null) {
-        stream = router.newDigest(alg);
+        openStream();
       } else {
         stream.reset();
       }
@@ -152,8 +154,13 @@ public class Sha2Digest extends MessageDigestSpi implements Cloneable {
   }
 
   /** The message outgrew the device buffer: continue in a streaming software digest. */
+  private void openStream() {
+    route = router.openStream(alg);
+    stream = route.digest();
+  }
+
   private void switchToStreaming() {
-    stream = router.newDigest(alg);
+    openStream();
     stream.update(buf, 0, bufLen);
     Arrays.fill(buf, 0, bufLen, (byte) 0);
     bufLen = 0;
@@ -184,10 +191,12 @@ public class Sha2Digest extends MessageDigestSpi implements Cloneable {
     try {
       if (stream != null) {
         stream.digest(out, offset);
-        router.countStreamedDigest(alg, totalBytes, bufferExceeded);
+        router.countStreamed(alg, route, totalBytes, bufferExceeded);
       } else {
-        router.digest(alg, buf, 0, bufLen, out, offset);
+        router.run(new Op.Digest(alg, buf, 0, bufLen, out, offset));
       }
+    } catch (javax.crypto.AEADBadTagException notReachable) {
+      throw new ProviderException(notReachable); // a digest has no tag
     } finally {
       resetState();
     }

@@ -86,7 +86,7 @@ class DevicesTest {
     d.close(); // idempotent
     assertEquals(DeviceHealth.State.UNAVAILABLE, d.health().state());
     assertThrows(IllegalStateException.class,
-        () -> d.digest(dev.accel.core.DigestAlgorithm.SHA256, new byte[1], 0, 1, new byte[32], 0, 0));
+        () -> d.run(new dev.accel.engine.Op.Digest(dev.accel.core.DigestAlgorithm.SHA256, new byte[1], 0, 1, new byte[32], 0)));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.accel.device;
 
+import dev.accel.testing.Ops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -42,7 +43,7 @@ class FaultInjectionTest {
 
   private byte[] digest(long timeoutNanos) throws DeviceException {
     byte[] out = new byte[32];
-    dev.digest(DigestAlgorithm.SHA256, MSG, 0, MSG.length, out, 0, timeoutNanos);
+    Ops.digest(dev, DigestAlgorithm.SHA256, MSG, 0, MSG.length, out, 0, timeoutNanos);
     return out;
   }
 
@@ -194,10 +195,10 @@ class FaultInjectionTest {
     RsaKeyMaterial k = DeviceSelfTest.rsaTestKey();
     byte[] in = DeviceOpsTest.toFixed(BigInteger.valueOf(0xC0FFEE), k.modulusBytes());
     emu.inject(Fault.CORRUPT, 1, 0);
-    byte[] bad = dev.rsaPrivateCrt(k, in, 5_000 * MS);
+    byte[] bad = Ops.rsaPrivateCrt(dev, k, in, 5_000 * MS);
     BigInteger check = new BigInteger(1, bad).modPow(k.publicExponent(), k.modulus());
     assertNotEquals(new BigInteger(1, in), check, "verify-after-sign catches the Bellcore fault");
-    byte[] good = dev.rsaPrivateCrt(k, in, 5_000 * MS);
+    byte[] good = Ops.rsaPrivateCrt(dev, k, in, 5_000 * MS);
     assertEquals(new BigInteger(1, in), new BigInteger(1, good).modPow(k.publicExponent(), k.modulus()));
   }
 

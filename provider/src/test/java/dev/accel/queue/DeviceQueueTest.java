@@ -1,5 +1,6 @@
 package dev.accel.queue;
 
+import dev.accel.testing.Ops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,7 +51,7 @@ class DeviceQueueTest {
             byte[] m = new byte[rnd.nextInt(3000)];
             rnd.nextBytes(m);
             byte[] out = new byte[32];
-            d.digest(DigestAlgorithm.SHA256, m, 0, m.length, out, 0, 30 * SECOND);
+            Ops.digest(d, DigestAlgorithm.SHA256, m, 0, m.length, out, 0, 30 * SECOND);
             assertArrayEquals(sha256(m), out);
           }
           return null;
@@ -77,7 +78,7 @@ class DeviceQueueTest {
       d.emulator().orElseThrow().inject(Fault.DELAY, 1, 500_000); // first request holds the only slot
       Thread slow = Thread.ofVirtual().start(() -> {
         try {
-          d.digest(DigestAlgorithm.SHA256, new byte[1], 0, 1, new byte[32], 0, 5 * SECOND);
+          Ops.digest(d, DigestAlgorithm.SHA256, new byte[1], 0, 1, new byte[32], 0, 5 * SECOND);
         } catch (DeviceException e) {
           throw new AssertionError(e);
         }
@@ -87,7 +88,7 @@ class DeviceQueueTest {
       }
       Thread.sleep(20); // an engine picks it up (and takes the DELAY)
       DeviceException e = assertThrows(DeviceException.class,
-          () -> d.digest(DigestAlgorithm.SHA256, new byte[1], 0, 1, new byte[32], 0, 5 * SECOND));
+          () -> Ops.digest(d, DigestAlgorithm.SHA256, new byte[1], 0, 1, new byte[32], 0, 5 * SECOND));
       assertEquals(DeviceException.Reason.BUSY, e.reason());
       assertTrue(d.queue().eagainCount() > 0);
       slow.join();
@@ -104,7 +105,7 @@ class DeviceQueueTest {
       AtomicLong doneA = new AtomicLong();
       Thread ta = Thread.ofVirtual().start(() -> {
         try {
-          d.digest(DigestAlgorithm.SHA256, a, 0, a.length, outA, 0, 5 * SECOND);
+          Ops.digest(d, DigestAlgorithm.SHA256, a, 0, a.length, outA, 0, 5 * SECOND);
           doneA.set(System.nanoTime());
         } catch (DeviceException e) {
           throw new AssertionError(e);
@@ -115,7 +116,7 @@ class DeviceQueueTest {
       }
       Thread.sleep(20); // an engine picks it up (and takes the DELAY)
       byte[] outB = new byte[32];
-      d.digest(DigestAlgorithm.SHA256, b, 0, b.length, outB, 0, 5 * SECOND);
+      Ops.digest(d, DigestAlgorithm.SHA256, b, 0, b.length, outB, 0, 5 * SECOND);
       long doneB = System.nanoTime();
       ta.join();
       assertArrayEquals(sha256(a), outA);
@@ -140,13 +141,13 @@ class DeviceQueueTest {
     try {
       d.emulator().orElseThrow().inject(Fault.LOST_COMPLETION, 1, 0);
       DeviceException e = assertThrows(DeviceException.class,
-          () -> d.digest(DigestAlgorithm.SHA512, new byte[10], 0, 10, new byte[64], 0, 100_000_000));
+          () -> Ops.digest(d, DigestAlgorithm.SHA512, new byte[10], 0, 10, new byte[64], 0, 100_000_000));
       assertEquals(DeviceException.Reason.TIMEOUT, e.reason());
       DeviceQueue q = d.queue();
       assertEquals(1, q.quarantinedCount());
       assertEquals(1, d.bufferPool().outstanding(), "the buffer is not back in the pool");
       // The queue still serves new requests (with other buffers).
-      d.digest(DigestAlgorithm.SHA512, new byte[10], 0, 10, new byte[64], 0, 5 * SECOND);
+      Ops.digest(d, DigestAlgorithm.SHA512, new byte[10], 0, 10, new byte[64], 0, 5 * SECOND);
       assertEquals(1, d.bufferPool().outstanding());
       q.close();
       assertEquals(0, d.bufferPool().outstanding(), "destroy released the quarantined buffer");
@@ -160,7 +161,7 @@ class DeviceQueueTest {
     try (NativeDevice d = Devices.open("emu", DeviceOptions.defaults())) {
       d.emulator().orElseThrow().inject(Fault.DELAY, 1, 150_000);
       DeviceException e = assertThrows(DeviceException.class,
-          () -> d.digest(DigestAlgorithm.SHA256, new byte[10], 0, 10, new byte[32], 0, 20_000_000));
+          () -> Ops.digest(d, DigestAlgorithm.SHA256, new byte[10], 0, 10, new byte[32], 0, 20_000_000));
       assertEquals(DeviceException.Reason.TIMEOUT, e.reason());
       DeviceQueue q = d.queue();
       assertEquals(1, q.quarantinedCount());
@@ -203,7 +204,7 @@ class DeviceQueueTest {
       java.util.concurrent.CompletableFuture<DeviceException> f = new java.util.concurrent.CompletableFuture<>();
       Thread.ofVirtual().start(() -> {
         try {
-          d.digest(DigestAlgorithm.SHA256, new byte[1], 0, 1, new byte[32], 0, 10 * SECOND);
+          Ops.digest(d, DigestAlgorithm.SHA256, new byte[1], 0, 1, new byte[32], 0, 10 * SECOND);
           f.complete(null);
         } catch (DeviceException e) {
           f.complete(e);
@@ -227,7 +228,7 @@ class DeviceQueueTest {
       assertNotSame(s, q1.aesSession(k), "the key gets a new session on the new queue");
       assertEquals(2, d.queuesCreated());
       byte[] out = new byte[32];
-      d.digest(DigestAlgorithm.SHA256, new byte[1], 0, 1, out, 0, SECOND);
+      Ops.digest(d, DigestAlgorithm.SHA256, new byte[1], 0, 1, out, 0, SECOND);
       assertArrayEquals(sha256(new byte[1]), out);
     }
   }

@@ -1,5 +1,6 @@
 package dev.accel.queue;
 
+import dev.accel.testing.Ops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -73,7 +74,7 @@ class HeapSegmentsTest {
           byte[] in = new byte[off + len + 5];
           r.nextBytes(in);
           byte[] out = new byte[off + len + 16 + 9];
-          int n = cpu.gcmSeal(km, iv, 16, aadArr, off, 20, in, off, len, out, off, T);
+          int n = Ops.gcmSeal(cpu, km, iv, 16, aadArr, off, 20, in, off, len, out, off, T);
           Cipher c = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");
           c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
           c.updateAAD(aadArr, off, 20);
@@ -82,12 +83,12 @@ class HeapSegmentsTest {
           assertArrayEquals(want, Arrays.copyOfRange(out, off, off + n), "seal len " + len + " off " + off);
 
           byte[] back = new byte[off + len + 1];
-          int m = cpu.gcmOpen(km, iv, 16, aadArr, off, 20, out, off, n, back, off, T);
+          int m = Ops.gcmOpen(cpu, km, iv, 16, aadArr, off, 20, out, off, n, back, off, T);
           assertEquals(len, m);
           assertArrayEquals(Arrays.copyOfRange(in, off, off + len), Arrays.copyOfRange(back, off, off + len));
 
           byte[] md = new byte[off + 32];
-          cpu.digest(DigestAlgorithm.SHA256, in, off, len, md, off, T);
+          Ops.digest(cpu, DigestAlgorithm.SHA256, in, off, len, md, off, T);
           MessageDigest sun = MessageDigest.getInstance("SHA-256", "SUN");
           sun.update(in, off, len);
           assertArrayEquals(sun.digest(), Arrays.copyOfRange(md, off, off + 32), "sha len " + len);

@@ -1,5 +1,6 @@
 package dev.accel.queue;
 
+import dev.accel.testing.Ops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,7 +52,7 @@ class ReaperCoalescingTest {
       long before = q.reaperWakeups();
       d.emulator().orElseThrow().inject(Fault.DELAY, 16, 5_000);
       long t0 = System.nanoTime();
-      List<BatchOutcome> out = d.digestBatch(DigestAlgorithm.SHA256, msgs, 10 * SECOND);
+      List<BatchOutcome> out = Ops.digestBatch(d, DigestAlgorithm.SHA256, msgs, 10 * SECOND);
       long tookMs = (System.nanoTime() - t0) / 1_000_000;
       assertDigests(msgs, out);
       long wakes = q.reaperWakeups() - before;
@@ -71,7 +72,7 @@ class ReaperCoalescingTest {
       AtomicReference<List<BatchOutcome>> batch = new AtomicReference<>();
       long submitsBefore = q.submitCount();
       Thread t = Thread.ofVirtual().start(
-          () -> batch.set(d.digestBatch(DigestAlgorithm.SHA256, msgs, 10 * SECOND)));
+          () -> batch.set(Ops.digestBatch(d, DigestAlgorithm.SHA256, msgs, 10 * SECOND)));
       long until = System.nanoTime() + 5 * SECOND;
       while (q.submitCount() == submitsBefore && System.nanoTime() - until < 0) {
         Thread.sleep(1);
@@ -81,7 +82,7 @@ class ReaperCoalescingTest {
       byte[] one = {42};
       byte[] got = new byte[32];
       long t0 = System.nanoTime();
-      d.digest(DigestAlgorithm.SHA256, one, 0, 1, got, 0, 10 * SECOND);
+      Ops.digest(d, DigestAlgorithm.SHA256, one, 0, 1, got, 0, 10 * SECOND);
       long tookMs = (System.nanoTime() - t0) / 1_000_000;
       assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(one), got);
       boolean batchDone = batch.get() != null;
@@ -102,7 +103,7 @@ class ReaperCoalescingTest {
       Thread t = Thread.ofVirtual().start(() -> {
         long t0 = System.nanoTime();
         try {
-          d.digest(DigestAlgorithm.SHA256, new byte[] {1}, 0, 1, new byte[32], 0, SECOND / 5);
+          Ops.digest(d, DigestAlgorithm.SHA256, new byte[] {1}, 0, 1, new byte[32], 0, SECOND / 5);
         } catch (Throwable e) {
           failure.set(e);
         }
@@ -124,7 +125,7 @@ class ReaperCoalescingTest {
       d.emulator().orElseThrow().inject(Fault.LOST_COMPLETION, 1, 0);
       AtomicReference<List<BatchOutcome>> out = new AtomicReference<>();
       Thread t = Thread.ofVirtual().start(
-          () -> out.set(d.digestBatch(DigestAlgorithm.SHA256, msgs, SECOND / 5)));
+          () -> out.set(Ops.digestBatch(d, DigestAlgorithm.SHA256, msgs, SECOND / 5)));
       assertTrue(t.join(java.time.Duration.ofSeconds(10)), "the batch's caller never woke");
       int failed = 0;
       for (int i = 0; i < msgs.size(); i++) {
@@ -155,7 +156,7 @@ class ReaperCoalescingTest {
       for (int i = 0; i < 3; i++) {
         holders.add(Thread.ofVirtual().start(() -> {
           try {
-            d.digest(DigestAlgorithm.SHA256, new byte[1], 0, 1, new byte[32], 0, 10 * SECOND);
+            Ops.digest(d, DigestAlgorithm.SHA256, new byte[1], 0, 1, new byte[32], 0, 10 * SECOND);
           } catch (DeviceException e) {
             throw new AssertionError(e);
           }
@@ -172,7 +173,7 @@ class ReaperCoalescingTest {
       Thread t = Thread.ofVirtual().start(() -> {
         long t0 = System.nanoTime();
         try {
-          d.digest(DigestAlgorithm.SHA256, new byte[] {3}, 0, 1, new byte[32], 0, 10 * SECOND);
+          Ops.digest(d, DigestAlgorithm.SHA256, new byte[] {3}, 0, 1, new byte[32], 0, 10 * SECOND);
         } catch (Throwable e) {
           failure.set(e);
         }

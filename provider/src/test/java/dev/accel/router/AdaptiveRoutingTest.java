@@ -112,9 +112,10 @@ class AdaptiveRoutingTest {
 
   @Test
   void missedDeadlineReRunsInSoftwareAndIsCounted() throws Exception {
-    try (NativeDevice d = Devices.open("emu", DeviceOptions.defaults())) {
+    // An injected device keeps its own options: the 30 ms deadline is the device's.
+    try (NativeDevice d = Devices.open("emu", DeviceOptions.defaults().withDefaultTimeoutNanos(30_000_000L))) {
       AccelProvider p = AccelProvider.builder().devices(List.of(d)).config(Map.of(
-          "accel.threshold.sha2", "0", "accel.calibrate", "false", "accel.device.timeout.ms", "30")).build();
+          "accel.threshold.sha2", "0", "accel.calibrate", "false")).build();
       d.emulator().orElseThrow().inject(Fault.DELAY, 1, 200_000);
       byte[] m = "late".getBytes();
       long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.accel.router;
 
+import dev.accel.testing.Ops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ class CoalescingTest {
     try (NativeDevice d = Devices.open("emu", DeviceOptions.defaults())) {
       byte[] out = new byte[32];
       for (int i = 0; i < 50; i++) {
-        d.digest(DigestAlgorithm.SHA256, new byte[] {(byte) i}, 0, 1, out, 0, SECOND);
+        Ops.digest(d, DigestAlgorithm.SHA256, new byte[] {(byte) i}, 0, 1, out, 0, SECOND);
       }
       DeviceQueue q = d.queue();
       assertEquals(50, q.submitCount());
@@ -55,7 +56,7 @@ class CoalescingTest {
           try {
             go.await();
             byte[] out = new byte[32];
-            d.digest(DigestAlgorithm.SHA256, m, 0, m.length, out, 0, 10 * SECOND);
+            Ops.digest(d, DigestAlgorithm.SHA256, m, 0, m.length, out, 0, 10 * SECOND);
             assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(m), out);
           } catch (Throwable e) {
             errors.add(e);
@@ -84,7 +85,7 @@ class CoalescingTest {
       }
       d.queue(); // created before counting
       long before = d.queue().submitCount();
-      var out = d.digestBatch(DigestAlgorithm.SHA256, msgs, SECOND);
+      var out = Ops.digestBatch(d, DigestAlgorithm.SHA256, msgs, SECOND);
       for (int i = 0; i < msgs.size(); i++) {
         assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(msgs.get(i)), out.get(i).value());
       }

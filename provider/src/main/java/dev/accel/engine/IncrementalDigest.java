@@ -1,4 +1,4 @@
-package dev.accel.router;
+package dev.accel.engine;
 
 import dev.accel.core.DigestAlgorithm;
 
