@@ -206,6 +206,31 @@ void shim_sess_put(struct shim_sess *s)
 		atomic_fetch_sub_explicit(&s->refs, 1, memory_order_release);
 }
 
+int shim_sess_new(uint32_t family, const void *key, uint32_t key_len, struct shim_sess **out)
+{
+	struct shim_sess *s = calloc(1, sizeof(*s));
+	int ret;
+
+	*out = NULL;
+	if (!s)
+		return ACCEL_ENOMEM;
+	s->family = family;
+	if (family == ACCEL_FAMILY_AEAD) {
+		memcpy(s->key, key, key_len);
+		s->key_len = key_len;
+		/* ipsec-mb: expand the key once per session, not per request */
+		ret = shim_gcm_prepare(s->key, key_len, &s->gcm_kd);
+		if (ret)
+			goto err_free_sess;
+	}
+	*out = s;
+	return ACCEL_OK;
+
+err_free_sess:
+	shim_sess_free(s);
+	return ret;
+}
+
 int shim_sess_init_host(struct accel_queue *q, struct shim_sess *s, const void *key)
 {
 	const struct accel_caps *caps = &q->dev->caps;

@@ -169,6 +169,8 @@ struct shim_sess *shim_sess_ref(struct accel_queue *q, uint64_t handle);
 /* The session a request names, with a reference (NULL: none, or the op needs none). */
 struct shim_sess *shim_sess_get(struct accel_queue *q, const struct accel_desc *d);
 void shim_sess_put(struct shim_sess *s);
+/* A session of family, in no table yet; AEAD: the key (checked) and ipsec-mb's key data. */
+int shim_sess_new(uint32_t family, const void *key, uint32_t key_len, struct shim_sess **out);
 /* Host-computed session state (emu, cpu): RSA precomputation; AEAD needs nothing more. */
 int shim_sess_init_host(struct accel_queue *q, struct shim_sess *s, const void *key);
 /* Files s in q's table; *handle names it from then on. */

@@ -430,18 +430,9 @@ ACCEL_API int accel_session_create(accel_queue *q, uint32_t family, const void *
 	ret = sess_check_key(&q->dev->caps, family, key, key_len);
 	if (ret)
 		return ret;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return ACCEL_ENOMEM;
-	s->family = family;
-	if (family == ACCEL_FAMILY_AEAD) {
-		memcpy(s->key, key, key_len);
-		s->key_len = key_len;
-		/* ipsec-mb: expand the key once per session */
-		ret = shim_gcm_prepare(s->key, key_len, &s->gcm_kd);
-		if (ret)
-			goto err_free_sess;
-	}
+	ret = shim_sess_new(family, key, key_len, &s);
+	if (ret)
+		return ret;
 	ret = q->dev->ops->sess_init(q, s, key);	/* RSA: n_bits, n_len, crt; uadk: wd session */
 	if (ret)
 		goto err_free_sess;

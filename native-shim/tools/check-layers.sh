@@ -53,7 +53,8 @@ for o in "$@"; do
 done
 for o in "$@"; do
 	f=$(basename "$o" .o)
-	$NM -g --defined-only "$o" | awk -v f="$f" 'NF >= 3 { print $3, f }'
+	# __*: the compiler's own (ASan's __odr_asan.<name> beside each global)
+	$NM -g --defined-only "$o" | awk -v f="$f" 'NF >= 3 && $3 !~ /^__/ { print $3, f }'
 done | sort >"$tmp/defs"
 
 # call edges "from to" (each once)
