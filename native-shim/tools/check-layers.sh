@@ -74,7 +74,7 @@ done <"$tmp/calls"
 
 # cycles: tsort reports a loop (also one inside a layer)
 awk '{ print; print $1, $1; print $2, $2 }' "$tmp/calls" | tsort >/dev/null 2>"$tmp/tsort" ||
-	err "call cycle: $(tr '\n' ' ' <"$tmp/tsort")"
+	err "call cycle(s):$(sed -e 's/.*input contains a loop:/ |/' -e 's/^tsort: //' "$tmp/tsort" | tr '\n' ' ')"
 
 # include edges
 : >"$tmp/includes"
