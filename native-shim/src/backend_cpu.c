@@ -9,7 +9,7 @@
 #define _GNU_SOURCE
 #include "internal.h"
 
-void shim_cpu_caps(struct accel_caps *c)
+static void cpu_caps(struct accel_caps *c)
 {
 	c->backend = ACCEL_BACKEND_CPU;
 	for (uint32_t op = 1; op <= ACCEL_OP_MAX; op++)
@@ -38,8 +38,50 @@ void shim_cpu_caps(struct accel_caps *c)
 	c->profile = 0;
 }
 
-/* One validated request, on the submitting thread; the caller posts the completion. */
-int shim_cpu_run(const struct accel_desc *d, const struct shim_sess *s, uint32_t *out_len)
+static int cpu_dev_open(struct accel_dev *dev)
 {
-	return shim_execute(d, s, out_len);
+	cpu_caps(&dev->caps);
+	if (dev->cfg.max_queues)
+		dev->caps.queues_max = dev->cfg.max_queues;
+	shim_dev_set_names(dev, "cpu");
+	return ACCEL_OK;
 }
+
+/* Computes each request on the submitting thread and posts its completion at once. */
+static int cpu_submit(struct accel_queue *q, const struct accel_desc *descs, uint32_t n,
+		      uint32_t *taken)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const struct accel_desc *d = &descs[i];
+		struct shim_sess *s = shim_sess_get(q, d);
+		uint32_t out_len = 0;
+		int ret = shim_validate(&q->dev->caps, d, s);
+
+		if (!ret)
+			ret = shim_execute(d, s, &out_len);
+		/* drop the reference before posting: once reaped, the session may be destroyed */
+		shim_sess_put(s);
+		shim_post(q, d->user_tag, ret, out_len, 0);
+	}
+	*taken = n;
+	return 0;	/* nothing left for an engine */
+}
+
+/* The host half of another device's RSA private-key operation (accel_rsa_host). */
+static int cpu_rsa_host(struct shim_sess *s, uint32_t op, const uint8_t *src, uint8_t *dst)
+{
+	if (op == ACCEL_RSA_HOST_BLIND)
+		return shim_rsa_blind(s->rsa, src, dst, s->n_len);
+	return shim_rsa_unblind(s->rsa, src, dst, s->n_len);
+}
+
+const struct accel_backend_ops accel_cpu_ops = {
+	.name = "cpu",
+	.probe = shim_probe_host,
+	.dev_open = cpu_dev_open,
+	.sess_init = shim_sess_init_host,
+	.submit = cpu_submit,
+	.execute = shim_execute,
+	.rsa_host = cpu_rsa_host,
+	.digest_batch = shim_sha_mb,	/* sha_mb.c: 16/8-lane AVX-512, or libcrypto per message */
+};

@@ -45,7 +45,7 @@
  */
 #define EMU_POLL_NS 50000u
 
-void shim_emu_caps(struct accel_caps *c, const struct accel_dev_config *cfg)
+static void emu_caps(struct accel_caps *c, const struct accel_dev_config *cfg)
 {
 	static const uint32_t default_engines[] = { 2, 4, 8 };	/* fast, sec-920, hpre-920 */
 
@@ -467,11 +467,27 @@ static void *engine_main(void *arg)
 	return NULL;
 }
 
-int shim_emu_open(struct accel_dev *dev)
+static void emu_dev_close(struct accel_dev *dev)
+{
+	pthread_mutex_lock(&dev->lock);
+	dev->stop = true;
+	pthread_cond_broadcast(&dev->work_cv);
+	pthread_mutex_unlock(&dev->lock);
+	for (uint32_t i = 0; i < dev->nengines; i++)
+		pthread_join(dev->engines[i], NULL);
+	free(dev->engines);
+	dev->engines = NULL;
+	dev->nengines = 0;
+}
+
+/* Engines per the profile (caps.engines), each a named thread. */
+static int emu_dev_open(struct accel_dev *dev)
 {
 	sigset_t all, old;
 	int ret = ACCEL_OK;
 
+	emu_caps(&dev->caps, &dev->cfg);
+	shim_dev_set_names(dev, "emu");
 	dev->nengines = dev->caps.engines;
 	dev->engines = calloc(dev->nengines, sizeof(*dev->engines));
 	if (!dev->engines)
@@ -498,25 +514,41 @@ int shim_emu_open(struct accel_dev *dev)
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret)
-		shim_emu_close(dev);
+		emu_dev_close(dev);
 	return ret;
 }
 
-void shim_emu_close(struct accel_dev *dev)
+/*
+ * Validated requests go to the SQ for the engines; the engine drops each
+ * session reference. A request that fails validation completes at once.
+ */
+static int emu_submit(struct accel_queue *q, const struct accel_desc *descs, uint32_t n,
+		      uint32_t *taken)
 {
-	pthread_mutex_lock(&dev->lock);
-	dev->stop = true;
-	pthread_cond_broadcast(&dev->work_cv);
-	pthread_mutex_unlock(&dev->lock);
-	for (uint32_t i = 0; i < dev->nengines; i++)
-		pthread_join(dev->engines[i], NULL);
-	free(dev->engines);
-	dev->engines = NULL;
-	dev->nengines = 0;
+	uint32_t queued = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		const struct accel_desc *d = &descs[i];
+		struct shim_sess *s = shim_sess_get(q, d);
+		int ret = shim_validate(&q->dev->caps, d, s);
+		struct shim_sqe e = { .d = *d, .sess = s };
+
+		if (ret) {
+			shim_sess_put(s);	/* before posting: once reaped, it may be destroyed */
+			shim_post(q, d->user_tag, ret, 0, 0);
+			continue;
+		}
+		atomic_fetch_add(&q->pending, 1);
+		shim_sq_push(&q->sq, &e);
+		queued++;
+	}
+	*taken = n;
+	return (int)queued;	/* <= depth - 1: the API rings emu_doorbell once per call */
 }
 
-void shim_emu_doorbell(struct accel_dev *dev, struct accel_queue *q, uint32_t n)
+static void emu_doorbell(struct accel_queue *q, uint32_t n)
 {
+	struct accel_dev *dev = q->dev;
 	uint32_t profile;
 
 	pthread_mutex_lock(&dev->lock);
@@ -538,8 +570,9 @@ void shim_emu_doorbell(struct accel_dev *dev, struct accel_queue *q, uint32_t n)
 		shim_busy_wait_ns(EMU_DOORBELL_NS);	/* the cost batching amortises */
 }
 
-void shim_emu_queue_quiesce(struct accel_dev *dev, struct accel_queue *q, uint32_t drain_ms)
+static void emu_queue_quiesce(struct accel_queue *q, uint32_t drain_ms)
 {
+	struct accel_dev *dev = q->dev;
 	uint64_t deadline = shim_now_ns() + (uint64_t)drain_ms * 1000000ull;
 	struct timespec ts = { .tv_sec = (time_t)(deadline / 1000000000ull),
 			       .tv_nsec = (long)(deadline % 1000000000ull) };
@@ -557,7 +590,7 @@ void shim_emu_queue_quiesce(struct accel_dev *dev, struct accel_queue *q, uint32
 	pthread_mutex_unlock(&dev->lock);
 }
 
-int shim_emu_set_profile(struct accel_dev *dev, uint32_t profile)
+static int emu_set_profile(struct accel_dev *dev, uint32_t profile)
 {
 	if (profile > ACCEL_PROFILE_HPRE_920)
 		return ACCEL_EINVAL;
@@ -584,7 +617,7 @@ static void wake_all_locked(struct accel_dev *dev)
 	}
 }
 
-int shim_emu_inject(struct accel_dev *dev, uint32_t fault, uint64_t count, uint64_t param)
+static int emu_inject(struct accel_dev *dev, uint32_t fault, uint64_t count, uint64_t param)
 {
 	uint64_t n = count ? count : SHIM_FOREVER;	/* count 0: until cleared */
 
@@ -645,3 +678,17 @@ int shim_emu_inject(struct accel_dev *dev, uint32_t fault, uint64_t count, uint6
 	pthread_mutex_unlock(&dev->lock);
 	return ACCEL_OK;
 }
+
+const struct accel_backend_ops accel_emu_ops = {
+	.name = "emu",
+	.has_sq = true,
+	.probe = shim_probe_host,
+	.dev_open = emu_dev_open,
+	.dev_close = emu_dev_close,
+	.queue_fini = emu_queue_quiesce,
+	.sess_init = shim_sess_init_host,
+	.submit = emu_submit,
+	.doorbell = emu_doorbell,
+	.set_profile = emu_set_profile,
+	.inject = emu_inject,
+};

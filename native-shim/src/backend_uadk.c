@@ -304,7 +304,7 @@ static int usable_summary(char *reason, uint32_t reason_len, int *nsec, int *nhp
 	return ACCEL_OK;
 }
 
-int shim_uadk_probe(char *reason, uint32_t reason_len)
+static int shim_uadk_probe(char *reason, uint32_t reason_len)
 {
 	int nsec, nhpre, ret;
 
@@ -439,7 +439,7 @@ static void uadk_global_fini(void)
 	G.budget = 0;
 }
 
-int shim_uadk_open(struct accel_dev *dev)
+static int shim_uadk_open(struct accel_dev *dev)
 {
 	struct accel_caps *c = &dev->caps;
 	struct shim_uadk_dev *ud;
@@ -516,7 +516,7 @@ int shim_uadk_open(struct accel_dev *dev)
 	return ACCEL_OK;
 }
 
-void shim_uadk_close(struct accel_dev *dev)
+static void shim_uadk_close(struct accel_dev *dev)
 {
 	pthread_mutex_lock(&G.lock);
 	if (G.refs && !--G.refs)
@@ -576,7 +576,10 @@ static bool check_alive(struct accel_dev *dev, bool force)
 
 /* ---- queues ---- */
 
-int shim_uadk_queue_init(struct accel_queue *q)
+static void shim_uadk_queue_fini(struct accel_queue *q, uint32_t drain_ms);
+static void shim_uadk_poll(struct accel_queue *q);
+
+static int shim_uadk_queue_init(struct accel_queue *q)
 {
 	struct shim_uadk_queue *u = calloc(1, sizeof(*u));
 	int ret = ACCEL_OK;
@@ -654,7 +657,7 @@ static uint32_t busy_slots(struct shim_uadk_queue *u)
 	return n;
 }
 
-void shim_uadk_queue_fini(struct accel_queue *q, uint32_t drain_ms)
+static void shim_uadk_queue_fini(struct accel_queue *q, uint32_t drain_ms)
 {
 	struct shim_uadk_queue *u = q->uadk;
 	struct accel_dev *dev = q->dev;
@@ -753,7 +756,7 @@ static wd_handle_t aead_sess(struct accel_queue *q, const struct shim_sess *s, u
 	return h;
 }
 
-int shim_uadk_sess_init(struct accel_queue *q, struct shim_sess *s, const void *key)
+static int shim_uadk_sess_init(struct accel_queue *q, struct shim_sess *s, const void *key)
 {
 	struct shim_uadk_sess *us;
 
@@ -828,7 +831,7 @@ int shim_uadk_sess_init(struct accel_queue *q, struct shim_sess *s, const void *
 	return ACCEL_OK;
 }
 
-void shim_uadk_sess_fini(struct shim_sess *s)
+static void shim_uadk_sess_fini(struct shim_sess *s)
 {
 	struct shim_uadk_sess *us = s->uadk;
 
@@ -1114,7 +1117,7 @@ static int send_one(struct accel_queue *q, struct slot *sl, const struct accel_d
 	}
 }
 
-int shim_uadk_submit(struct accel_queue *q, const struct accel_desc *descs, uint32_t n,
+static int shim_uadk_submit(struct accel_queue *q, const struct accel_desc *descs, uint32_t n,
 		     uint32_t *taken)
 {
 	struct accel_dev *dev = q->dev;
@@ -1199,7 +1202,7 @@ int shim_uadk_submit(struct accel_queue *q, const struct accel_desc *descs, uint
 
 /* ---- reaping ---- */
 
-void shim_uadk_poll(struct accel_queue *q)
+static void shim_uadk_poll(struct accel_queue *q)
 {
 	struct shim_uadk_queue *u = q->uadk;
 	int (*poll[FAM_N])(uint32_t, uint32_t, uint32_t *) = { wd.wd_aead_poll_ctx,
@@ -1233,7 +1236,7 @@ void shim_uadk_poll(struct accel_queue *q)
 	}
 }
 
-int shim_uadk_health(struct accel_dev *dev, struct accel_health *h)
+static int shim_uadk_health(struct accel_dev *dev, struct accel_health *h)
 {
 	if (!dev->uadk)
 		return ACCEL_OK;
@@ -1242,3 +1245,17 @@ int shim_uadk_health(struct accel_dev *dev, struct accel_health *h)
 		shim_copy_reason(h->reason, sizeof(h->reason), dev->uadk->why);
 	return ACCEL_OK;
 }
+
+const struct accel_backend_ops accel_uadk_ops = {
+	.name = "uadk",
+	.probe = shim_uadk_probe,
+	.dev_open = shim_uadk_open,	/* fills caps; owns the UADK singleton */
+	.dev_close = shim_uadk_close,
+	.health = shim_uadk_health,	/* re-checks sysfs; sets the removal reason */
+	.queue_init = shim_uadk_queue_init,	/* pins one wd context per family */
+	.queue_fini = shim_uadk_queue_fini,	/* drains, or retires what is in flight */
+	.sess_init = shim_uadk_sess_init,	/* wd session pinned to q */
+	.sess_fini = shim_uadk_sess_fini,
+	.submit = shim_uadk_submit,
+	.poll = shim_uadk_poll,	/* completion callbacks post into the CQ */
+};

@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "core.h"
 
 #define POISON 0xA5
 #define QUARANTINE_MAX_BUF (64ull << 20)	/* larger buffers are poisoned, then unmapped */
@@ -27,19 +27,12 @@ static uint64_t map_len(uint64_t len)
 	return (len + page - 1) & ~(page - 1);
 }
 
-static bool dev_ok(const struct accel_dev *dev)
+/* len: validated by accel_buf_alloc (shim.c) */
+void *shim_buf_map(uint64_t len)
 {
-	return dev && dev->magic == SHIM_DEV_MAGIC;
-}
+	void *p = mmap(NULL, map_len(len), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 
-ACCEL_API void *accel_buf_alloc(accel_dev *dev, uint64_t len)
-{
-	void *p;
-
-	if (!len || len > (1ull << 40) || (dev && !dev_ok(dev)))
-		return NULL;
-	p = mmap(NULL, map_len(len), PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	return p == MAP_FAILED ? NULL : p;
 }
 
@@ -67,15 +60,13 @@ static void release(struct accel_dev *dev, struct shim_quarantine *e)
 	e->buf = NULL;
 }
 
-ACCEL_API void accel_buf_free(accel_dev *dev, void *buf, uint64_t len)
+/* dev: NULL, or a valid handle (accel_buf_free checked it); buf, len: not 0. */
+void shim_buf_unmap(struct accel_dev *dev, void *buf, uint64_t len)
 {
-	uint64_t ml;
+	uint64_t ml = map_len(len);
 
-	if (!buf || !len)
-		return;
-	ml = map_len(len);
 	/* no locks in a forked child (see shim.c): plain unmap */
-	if (!dev_ok(dev) || !(dev->cfg.flags & ACCEL_DEV_POISON_FREED) || dev->pid != getpid()) {
+	if (!dev || !(dev->cfg.flags & ACCEL_DEV_POISON_FREED) || dev->pid != getpid()) {
 		munmap(buf, ml);
 		return;
 	}

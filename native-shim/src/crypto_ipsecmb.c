@@ -43,9 +43,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "kernels.h"
 #include "rsa_ifma.h"
-#include "sha_mb.h"
 
 /* ---- prototypes (intel-ipsec-mb.h 1.3; never included) ---- */
 struct gcm_key_data;		/* opaque to us: 1024 bytes, 64-byte aligned (see GCM_KD_SIZE) */
@@ -281,24 +280,24 @@ void shim_kernels_describe(char *buf, size_t len)
 			 : "libcrypto BN_mod_exp_mont with the session's cached Montgomery context");
 }
 
-int shim_gcm_prepare(struct shim_sess *s)
+int shim_gcm_prepare(const uint8_t *key, uint32_t key_len, void **kd)
 {
+	*kd = NULL;
 	pthread_once(&k_once, k_init);
 	if (!k_ipsecmb)
 		return ACCEL_OK;	/* EVP expands the key per request */
-	s->gcm_kd = aligned_alloc(GCM_KD_ALIGN, GCM_KD_SIZE);
-	if (!s->gcm_kd)
+	*kd = aligned_alloc(GCM_KD_ALIGN, GCM_KD_SIZE);
+	if (!*kd)
 		return ACCEL_ENOMEM;
-	k_fns[(s->key_len - 16) / 8].pre(s->key, s->gcm_kd);
+	k_fns[(key_len - 16) / 8].pre(key, *kd);
 	return ACCEL_OK;
 }
 
-void shim_gcm_release(struct shim_sess *s)
+void shim_gcm_release(void *kd)
 {
-	if (s->gcm_kd) {
-		explicit_bzero(s->gcm_kd, GCM_KD_SIZE);	/* round keys and hash keys */
-		free(s->gcm_kd);
-		s->gcm_kd = NULL;
+	if (kd) {
+		explicit_bzero(kd, GCM_KD_SIZE);	/* round keys and hash keys */
+		free(kd);
 	}
 }
 
@@ -312,20 +311,20 @@ static int tag_equal(const uint8_t *a, const uint8_t *b, uint32_t n)
 	return acc == 0;
 }
 
-int shim_gcm_run(bool seal, const struct shim_sess *s, const uint8_t *iv, uint32_t iv_len,
-		 const uint8_t *aad, uint64_t aad_len, const uint8_t *src, uint64_t len,
-		 uint8_t *dst, uint8_t *tag, uint32_t tag_len)
+int shim_gcm_run(bool seal, const uint8_t *key, uint32_t key_len, const void *key_data,
+		 const uint8_t *iv, uint32_t iv_len, const uint8_t *aad, uint64_t aad_len,
+		 const uint8_t *src, uint64_t len, uint8_t *dst, uint8_t *tag, uint32_t tag_len)
 {
 	static const uint8_t empty[16];
 	const struct gcm_fns *f;
 	struct gcm_context_data ctx __attribute__((aligned(64)));
 	uint8_t calc[16] __attribute__((aligned(16)));
-	const struct gcm_key_data *kd = s->gcm_kd;
+	const struct gcm_key_data *kd = key_data;
 
 	if (!kd)
-		return shim_gcm(seal, s->key, s->key_len, iv, iv_len, aad, aad_len, src, len, dst,
-				tag, tag_len);
-	f = &k_fns[(s->key_len - 16) / 8];
+		return shim_gcm(seal, key, key_len, iv, iv_len, aad, aad_len, src, len, dst, tag,
+				tag_len);
+	f = &k_fns[(key_len - 16) / 8];
 	/* the library rejects NULL even with a zero length */
 	if (!aad)
 		aad = empty;

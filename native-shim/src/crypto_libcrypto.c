@@ -14,11 +14,12 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "kernels.h"
 #include "rsa_ifma.h"
 
 typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;
@@ -154,8 +155,8 @@ static void lc_load(void)
 int shim_crypto_load(char *reason, size_t reason_len)
 {
 	pthread_once(&lc_once, lc_load);
-	if (lc_status && reason)
-		shim_copy_reason(reason, reason_len, lc_reason);
+	if (lc_status && reason && reason_len)
+		snprintf(reason, reason_len, "%s", lc_reason);
 	return lc_status;
 }
 

@@ -41,8 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "sha_mb.h"
+#include "kernels.h"
 
 static uint32_t len_at(const uint8_t *lens, uint32_t i)
 {

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * shim.c - ABI entry points: version/sizes, probe, device/queue/session
- * lifetime, the data path shared by every backend, request validation, fork
- * detection.
+ * shim.c - the API layer: every accel_* entry point of accel_shim.h. Checks
+ * handles and arguments, detects fork, keeps the counters, and hands the
+ * rest to the device's backend (dev->ops, internal.h) and the shared core
+ * (core.h). It never asks which backend a device is: an operation a backend
+ * lacks is a NULL op, answered ACCEL_ENOTSUP.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "sha_mb.h"
 
 /*
  * Fork detection. A forked child has no queue mappings on UACCE (they are
@@ -38,42 +38,16 @@ __attribute__((constructor)) static void shim_init(void)
 	pthread_atfork(NULL, NULL, shim_atfork_child);
 }
 
-static atomic_uint shim_dev_ids[4];	/* per backend: "emu0", "emu1", ... */
-static _Atomic uint64_t shim_queue_serial;	/* salts session handles per queue */
+/* The registered backends, by ACCEL_BACKEND_* (accel_shim.h). */
+static const struct accel_backend_ops *const backends[] = {
+	[ACCEL_BACKEND_EMU] = &accel_emu_ops,
+	[ACCEL_BACKEND_CPU] = &accel_cpu_ops,
+	[ACCEL_BACKEND_UADK] = &accel_uadk_ops,
+};
 
-uint64_t shim_now_ns(void)
+static const struct accel_backend_ops *backend_ops(uint32_t backend)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-void shim_busy_wait_ns(uint64_t ns)
-{
-	uint64_t end = shim_now_ns() + ns;
-
-	while (shim_now_ns() < end) {
-#if defined(__x86_64__) || defined(__i386__)
-		__builtin_ia32_pause();
-#elif defined(__aarch64__)
-		__asm__ volatile("yield");
-#endif
-	}
-}
-
-void shim_copy_reason(char *dst, size_t len, const char *src)
-{
-	if (!dst || !len)
-		return;
-	snprintf(dst, len, "%s", src);
-}
-
-static uint64_t mix64(uint64_t x)	/* splitmix64 finaliser */
-{
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
+	return backend < sizeof(backends) / sizeof(backends[0]) ? backends[backend] : NULL;
 }
 
 static void deadline_ts(struct timespec *ts, uint64_t deadline_ns)
@@ -116,21 +90,13 @@ _Static_assert(sizeof(struct accel_bn) == 16, "accel_bn");
 
 ACCEL_API int accel_backend_probe(uint32_t backend, char *reason, uint32_t reason_len)
 {
-	int ret;
+	const struct accel_backend_ops *ops = backend_ops(backend);
 
-	switch (backend) {
-	case ACCEL_BACKEND_EMU:
-	case ACCEL_BACKEND_CPU:
-		ret = shim_crypto_load(reason, reason_len);
-		if (!ret)
-			shim_copy_reason(reason, reason_len, "");
-		return ret;
-	case ACCEL_BACKEND_UADK:
-		return shim_uadk_probe(reason, reason_len);
-	default:
+	if (!ops) {
 		shim_copy_reason(reason, reason_len, "unknown backend");
 		return ACCEL_ENOTSUP;
 	}
+	return ops->probe(reason, reason_len);
 }
 
 /* ---- handle checks ---- */
@@ -165,14 +131,23 @@ static int queue_check(const struct accel_queue *q, bool need_alive)
 	return dev_check(q->dev, need_alive);
 }
 
+/*
+ * Polled backends (uadk): after removal, the ENODEV completions of what was
+ * in flight are still reaped, so reap and wait accept a removed device.
+ */
+static bool queue_polled(const struct accel_queue *q)
+{
+	return q && q->magic == SHIM_QUEUE_MAGIC && q->dev->ops->poll;
+}
+
 /* ---- devices ---- */
 
 ACCEL_API int accel_dev_open(uint32_t backend, const struct accel_dev_config *cfg,
 			     accel_dev **out)
 {
 	static const struct accel_dev_config zero_cfg;
+	const struct accel_backend_ops *ops = backend_ops(backend);
 	struct accel_dev *dev;
-	pthread_condattr_t ca;
 	int ret;
 
 	if (!out)
@@ -180,64 +155,30 @@ ACCEL_API int accel_dev_open(uint32_t backend, const struct accel_dev_config *cf
 	*out = NULL;
 	if (!cfg)
 		cfg = &zero_cfg;
-	if (backend != ACCEL_BACKEND_EMU && backend != ACCEL_BACKEND_CPU &&
-	    backend != ACCEL_BACKEND_UADK)
+	if (!ops)
 		return ACCEL_EINVAL;
 	if (cfg->profile > ACCEL_PROFILE_HPRE_920 || cfg->engines > 256)
 		return ACCEL_EINVAL;
-	ret = backend == ACCEL_BACKEND_UADK ? shim_uadk_probe(NULL, 0) : shim_crypto_load(NULL, 0);
+	ret = ops->probe(NULL, 0);
 	if (ret)
 		return ret;
 
-	dev = calloc(1, sizeof(*dev));
+	dev = shim_dev_alloc(backend, ops, cfg, atomic_load(&shim_pid));
 	if (!dev)
 		return ACCEL_ENOMEM;
-	dev->backend = backend;
-	dev->pid = atomic_load(&shim_pid);
-	dev->cfg = *cfg;
-	dev->id = atomic_fetch_add(&shim_dev_ids[backend], 1);
-	if (backend == ACCEL_BACKEND_EMU) {
-		shim_emu_caps(&dev->caps, cfg);
-		snprintf(dev->caps.name, sizeof(dev->caps.name), "emu%u", dev->id);
-		snprintf(dev->caps.driver, sizeof(dev->caps.driver), "%s", shim_kernel_driver());
-	} else if (backend == ACCEL_BACKEND_UADK) {
-		ret = shim_uadk_open(dev);	/* fills caps; owns the UADK singleton */
-		if (ret) {
-			free(dev);
-			return ret;
-		}
-	} else {
-		shim_cpu_caps(&dev->caps);
-		if (cfg->max_queues)
-			dev->caps.queues_max = cfg->max_queues;
-		snprintf(dev->caps.name, sizeof(dev->caps.name), "cpu%u", dev->id);
-		snprintf(dev->caps.driver, sizeof(dev->caps.driver), "%s", shim_kernel_driver());
-	}
-	dev->queue_budget = dev->caps.queues_max;
-
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_mutex_init(&dev->lock, NULL);
-	pthread_mutex_init(&dev->buf_lock, NULL);
-	pthread_cond_init(&dev->work_cv, &ca);
-	pthread_cond_init(&dev->idle_cv, &ca);
-	pthread_condattr_destroy(&ca);
 	dev->magic = SHIM_DEV_MAGIC;
-
-	if (backend == ACCEL_BACKEND_EMU) {
-		ret = shim_emu_open(dev);
-		if (ret) {
-			dev->magic = SHIM_DEAD_MAGIC;
-			pthread_mutex_destroy(&dev->lock);
-			pthread_mutex_destroy(&dev->buf_lock);
-			pthread_cond_destroy(&dev->work_cv);
-			pthread_cond_destroy(&dev->idle_cv);
-			free(dev);
-			return ret;
-		}
-	}
+	ret = ops->dev_open(dev);	/* fills caps; emu: engines run from here on */
+	if (ret)
+		goto err_free_dev;
+	pthread_mutex_lock(&dev->lock);
+	dev->queue_budget = dev->caps.queues_max;
+	pthread_mutex_unlock(&dev->lock);
 	*out = dev;
 	return ACCEL_OK;
+
+err_free_dev:
+	shim_dev_free(dev);
+	return ret;
 }
 
 ACCEL_API int accel_dev_caps(accel_dev *dev, struct accel_caps *caps)
@@ -275,8 +216,8 @@ ACCEL_API int accel_dev_health(accel_dev *dev, struct accel_health *h)
 				 "device handle used after fork (queue mappings are not inherited)");
 		return ACCEL_OK;
 	}
-	if (dev->backend == ACCEL_BACKEND_UADK)
-		shim_uadk_health(dev, h);	/* re-checks sysfs; sets the removal reason */
+	if (dev->ops->health)
+		dev->ops->health(dev, h);	/* uadk: re-checks sysfs; sets the removal reason */
 	pthread_mutex_lock(&dev->lock);
 	h->queues_open = dev->nqueues;
 	for (struct accel_queue *q = dev->queues; q; q = q->next)
@@ -321,17 +262,10 @@ ACCEL_API int accel_dev_close(accel_dev *dev)
 		return ACCEL_EBUSY;
 	}
 	pthread_mutex_unlock(&dev->lock);
-	if (dev->backend == ACCEL_BACKEND_EMU)
-		shim_emu_close(dev);
-	if (dev->backend == ACCEL_BACKEND_UADK)
-		shim_uadk_close(dev);
+	if (dev->ops->dev_close)
+		dev->ops->dev_close(dev);
 	shim_buf_dev_close(dev);
-	dev->magic = SHIM_DEAD_MAGIC;
-	pthread_mutex_destroy(&dev->lock);
-	pthread_mutex_destroy(&dev->buf_lock);
-	pthread_cond_destroy(&dev->work_cv);
-	pthread_cond_destroy(&dev->idle_cv);
-	free(dev);
+	shim_dev_free(dev);
 	return ACCEL_OK;
 }
 
@@ -340,7 +274,6 @@ ACCEL_API int accel_dev_close(accel_dev *dev)
 ACCEL_API int accel_queue_create(accel_dev *dev, uint32_t depth, accel_queue **out)
 {
 	struct accel_queue *q;
-	pthread_condattr_t ca;
 	int ret = dev_check(dev, true);
 
 	if (ret)
@@ -359,48 +292,16 @@ ACCEL_API int accel_queue_create(accel_dev *dev, uint32_t depth, accel_queue **o
 	dev->nqueues++;	/* reserve our place in the budget */
 	pthread_mutex_unlock(&dev->lock);
 
-	q = calloc(1, sizeof(*q));
-	if (!q || shim_sq_init(&q->sq, dev->backend == ACCEL_BACKEND_EMU ? depth : 1) ||
-	    shim_cq_init(&q->cq, depth)) {
-		if (q) {
-			free(q->sq.ent);
-			free(q->cq.ent);
-			free(q);
-		}
-		pthread_mutex_lock(&dev->lock);
-		dev->nqueues--;
-		pthread_mutex_unlock(&dev->lock);
-		return ACCEL_ENOMEM;
+	/* only engines that run after submit returns need an SQ; the others get a 1-slot stub */
+	q = shim_queue_alloc(dev, depth, dev->ops->has_sq ? depth : 1);
+	if (!q) {
+		ret = ACCEL_ENOMEM;
+		goto err_unreserve;
 	}
-	q->dev = dev;
-	q->depth = depth;
-	q->sess_salt = mix64((uintptr_t)q ^ atomic_fetch_add(&shim_queue_serial, 1) ^ shim_now_ns()) |
-		       0x80000000ull;
-	q->efd = -1;
-	atomic_init(&q->wait_min, 1);
-	atomic_init(&q->wait_cap, UINT32_MAX);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&q->cq_cv, &ca);
-	pthread_condattr_destroy(&ca);
-	pthread_mutex_init(&q->submit_lock, NULL);
-	pthread_mutex_init(&q->cq_lock, NULL);
-	pthread_mutex_init(&q->sess_lock, NULL);
-	if (dev->backend == ACCEL_BACKEND_UADK) {
-		ret = shim_uadk_queue_init(q);	/* pins one wd context per family */
-		if (ret) {
-			pthread_mutex_destroy(&q->submit_lock);
-			pthread_mutex_destroy(&q->cq_lock);
-			pthread_mutex_destroy(&q->sess_lock);
-			pthread_cond_destroy(&q->cq_cv);
-			free(q->sq.ent);
-			free(q->cq.ent);
-			free(q);
-			pthread_mutex_lock(&dev->lock);
-			dev->nqueues--;
-			pthread_mutex_unlock(&dev->lock);
-			return ret;
-		}
+	if (dev->ops->queue_init) {
+		ret = dev->ops->queue_init(q);	/* uadk: pins one wd context per family */
+		if (ret)
+			goto err_free_queue;
 	}
 	q->magic = SHIM_QUEUE_MAGIC;
 
@@ -410,17 +311,21 @@ ACCEL_API int accel_queue_create(accel_dev *dev, uint32_t depth, accel_queue **o
 	pthread_mutex_unlock(&dev->lock);
 	*out = q;
 	return ACCEL_OK;
+
+err_free_queue:
+	shim_queue_free(q);
+err_unreserve:
+	pthread_mutex_lock(&dev->lock);
+	dev->nqueues--;
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
 }
 
-static void sess_free(struct shim_sess *s)
+static void sess_free(struct accel_queue *q, struct shim_sess *s)
 {
-	if (s->uadk)
-		shim_uadk_sess_fini(s);
-	if (s->rsa)
-		shim_rsa_free(s->rsa);
-	shim_gcm_release(s);	/* ipsec-mb key data: wiped */
-	explicit_bzero(s, sizeof(*s));	/* AES key bytes */
-	free(s);
+	if (q->dev->ops->sess_fini)
+		q->dev->ops->sess_fini(s);	/* uadk: wd session handles */
+	shim_sess_free(s);
 }
 
 ACCEL_API int accel_queue_destroy(accel_queue *q, uint32_t drain_ms)
@@ -431,10 +336,8 @@ ACCEL_API int accel_queue_destroy(accel_queue *q, uint32_t drain_ms)
 	if (ret)
 		return ret;	/* forked child: leaked on purpose, see above */
 	dev = q->dev;
-	if (dev->backend == ACCEL_BACKEND_EMU)
-		shim_emu_queue_quiesce(dev, q, drain_ms);	/* no engine touches q after this */
-	if (dev->backend == ACCEL_BACKEND_UADK)
-		shim_uadk_queue_fini(q, drain_ms);	/* drains, or retires what is in flight */
+	if (dev->ops->queue_fini)
+		dev->ops->queue_fini(q, drain_ms);	/* nothing touches q after this */
 
 	pthread_mutex_lock(&dev->lock);
 	for (struct accel_queue **pp = &dev->queues; *pp; pp = &(*pp)->next) {
@@ -448,18 +351,8 @@ ACCEL_API int accel_queue_destroy(accel_queue *q, uint32_t drain_ms)
 
 	for (uint32_t i = 0; i < q->sess_cap; i++)
 		if (q->sess[i].sess)
-			sess_free(q->sess[i].sess);
-	free(q->sess);
-	free(q->sq.ent);
-	free(q->cq.ent);
-	if (q->efd >= 0)
-		close(q->efd);
-	q->magic = SHIM_DEAD_MAGIC;
-	pthread_mutex_destroy(&q->submit_lock);
-	pthread_mutex_destroy(&q->cq_lock);
-	pthread_mutex_destroy(&q->sess_lock);
-	pthread_cond_destroy(&q->cq_cv);
-	free(q);
+			sess_free(q, q->sess[i].sess);
+	shim_queue_free(q);
 	return ACCEL_OK;
 }
 
@@ -491,31 +384,6 @@ ACCEL_API int accel_queue_eventfd(accel_queue *q)
 
 /* ---- sessions ---- */
 
-/*
- * Handle = (generation << 32 | (slot + 1)) ^ per-queue salt: a stale handle,
- * another queue's handle or a forged one does not match (EINVAL, never a
- * wild pointer). Bit 31 of the salt is set, so a handle is never 0.
- */
-static uint64_t sess_encode(const struct accel_queue *q, uint32_t gen, uint32_t idx)
-{
-	return (((uint64_t)gen << 32) | (idx + 1)) ^ q->sess_salt;
-}
-
-struct shim_sess *shim_sess_lookup_locked(struct accel_queue *q, uint64_t handle)
-{
-	uint32_t idx, gen;
-
-	handle ^= q->sess_salt;
-	idx = (uint32_t)handle;
-	gen = (uint32_t)(handle >> 32);
-
-	if (idx == 0 || idx > q->sess_cap)
-		return NULL;
-	if (q->sess[idx - 1].gen != gen)
-		return NULL;
-	return q->sess[idx - 1].sess;
-}
-
 static int sess_check_rsa_bits(const struct accel_caps *caps, uint32_t bits)
 {
 	if (bits < caps->rsa_min_bits || bits > caps->rsa_max_bits)
@@ -528,12 +396,30 @@ static int sess_check_rsa_bits(const struct accel_caps *caps, uint32_t bits)
 	return ACCEL_ENOTSUP;
 }
 
+/* The key's own checks against the device's caps: EINVAL malformed, ENOTSUP unsupported. */
+static int sess_check_key(const struct accel_caps *caps, uint32_t family, const void *key,
+			  uint32_t key_len)
+{
+	switch (family) {
+	case ACCEL_FAMILY_AEAD:
+		if (key_len != 16 && key_len != 24 && key_len != 32)
+			return ACCEL_EINVAL;
+		if (!(caps->aes_key_mask & (1u << ((key_len - 16) / 8))))
+			return ACCEL_ENOTSUP;
+		return ACCEL_OK;
+	case ACCEL_FAMILY_RSA:
+		if (key_len != sizeof(struct accel_rsa_key))
+			return ACCEL_EINVAL;
+		return sess_check_rsa_bits(caps, ((const struct accel_rsa_key *)key)->n_bits);
+	default:
+		return ACCEL_EINVAL;
+	}
+}
+
 ACCEL_API int accel_session_create(accel_queue *q, uint32_t family, const void *key,
 				   uint32_t key_len, uint64_t *session)
 {
-	const struct accel_caps *caps;
 	struct shim_sess *s;
-	uint32_t idx;
 	int ret = queue_check(q, true);
 
 	if (ret)
@@ -541,230 +427,48 @@ ACCEL_API int accel_session_create(accel_queue *q, uint32_t family, const void *
 	if (!session || !key)
 		return ACCEL_EINVAL;
 	*session = 0;
-	caps = &q->dev->caps;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return ACCEL_ENOMEM;
-	s->family = family;
-	if (family == ACCEL_FAMILY_AEAD) {
-		if (key_len != 16 && key_len != 24 && key_len != 32) {
-			free(s);
-			return ACCEL_EINVAL;
-		}
-		if (!(caps->aes_key_mask & (1u << ((key_len - 16) / 8)))) {
-			free(s);
-			return ACCEL_ENOTSUP;
-		}
-		memcpy(s->key, key, key_len);
-		s->key_len = key_len;
-		ret = shim_gcm_prepare(s);	/* ipsec-mb: expand the key once per session */
-		if (!ret && q->dev->backend == ACCEL_BACKEND_UADK)
-			ret = shim_uadk_sess_init(q, s, key);	/* wd session pinned to q */
-		if (ret) {
-			sess_free(s);
-			return ret;
-		}
-	} else if (family == ACCEL_FAMILY_RSA) {
-		const struct accel_rsa_key *rk = key;
-
-		if (key_len != sizeof(*rk)) {
-			free(s);
-			return ACCEL_EINVAL;
-		}
-		ret = sess_check_rsa_bits(caps, rk->n_bits);
-		if (!ret && q->dev->backend == ACCEL_BACKEND_UADK)
-			ret = shim_uadk_sess_init(q, s, rk);	/* sets n_bits, n_len, crt */
-		else if (!ret)
-			ret = shim_rsa_new(rk, (caps->rsa_flags & ACCEL_RSA_BLINDS_AND_VERIFIES) != 0,
-					   &s->rsa, &s->n_bits);
-		if (ret) {
-			sess_free(s);
-			return ret;
-		}
-		if (s->rsa) {
-			s->n_len = (s->n_bits + 7) / 8;
-			s->crt = shim_rsa_has_crt(s->rsa);
-		}
-	} else {
-		free(s);
-		return ACCEL_EINVAL;
-	}
-
-	pthread_mutex_lock(&q->sess_lock);
-	for (idx = 0; idx < q->sess_cap && q->sess[idx].sess; idx++)
-		;
-	if (idx == q->sess_cap) {
-		uint32_t cap = q->sess_cap ? q->sess_cap * 2 : 16;
-		struct shim_sess_slot *n = cap <= (1u << 24) ? realloc(q->sess, cap * sizeof(*n)) : NULL;
-
-		if (!n) {
-			pthread_mutex_unlock(&q->sess_lock);
-			sess_free(s);
-			return ACCEL_ENOMEM;
-		}
-		memset(n + q->sess_cap, 0, (cap - q->sess_cap) * sizeof(*n));
-		q->sess = n;
-		q->sess_cap = cap;
-	}
-	if (++q->sess[idx].gen == 0)
-		q->sess[idx].gen = 1;
-	q->sess[idx].sess = s;
-	q->nsess++;
-	*session = sess_encode(q, q->sess[idx].gen, idx);
-	pthread_mutex_unlock(&q->sess_lock);
+	ret = sess_check_key(&q->dev->caps, family, key, key_len);
+	if (ret)
+		return ret;
+	ret = shim_sess_new(family, key, key_len, &s);
+	if (ret)
+		return ret;
+	ret = q->dev->ops->sess_init(q, s, key);	/* RSA: n_bits, n_len, crt; uadk: wd session */
+	if (ret)
+		goto err_free_sess;
+	ret = shim_sess_insert(q, s, session);
+	if (ret)
+		goto err_free_sess;
 	return ACCEL_OK;
+
+err_free_sess:
+	sess_free(q, s);
+	return ret;
 }
 
 ACCEL_API int accel_session_destroy(accel_queue *q, uint64_t session)
 {
 	struct shim_sess *s;
-	uint32_t idx;
 	int ret = queue_check(q, false);
 
 	if (ret)
 		return ret;
-	idx = (uint32_t)(session ^ q->sess_salt);
-	pthread_mutex_lock(&q->sess_lock);
-	s = shim_sess_lookup_locked(q, session);
-	if (!s) {
-		pthread_mutex_unlock(&q->sess_lock);
-		return ACCEL_EINVAL;
-	}
-	if (atomic_load(&s->refs)) {	/* a request still reads it: refuse, don't crash */
-		pthread_mutex_unlock(&q->sess_lock);
-		return ACCEL_EBUSY;
-	}
-	q->sess[idx - 1].sess = NULL;
-	q->sess[idx - 1].gen++;
-	q->nsess--;
-	pthread_mutex_unlock(&q->sess_lock);
-	sess_free(s);
+	ret = shim_sess_remove(q, session, &s);
+	if (ret)
+		return ret;
+	sess_free(q, s);
 	return ACCEL_OK;
-}
-
-/* ---- validation and execution ---- */
-
-static bool has(const void *p, uint64_t len)
-{
-	return len == 0 || p != NULL;
-}
-
-/* Mirrors the device's limits (caps); anything outside is EINVAL, ENOTSUP for a missing op. */
-int shim_validate(const struct accel_caps *caps, const struct accel_desc *d,
-		  const struct shim_sess *s)
-{
-	if (d->op < 1 || d->op > ACCEL_OP_MAX || d->flags)
-		return ACCEL_EINVAL;
-	if (!(caps->ops_mask & ACCEL_OP_BIT(d->op)))
-		return ACCEL_ENOTSUP;
-	switch (d->op) {
-	case ACCEL_OP_GCM_SEAL:
-	case ACCEL_OP_GCM_OPEN: {
-		uint32_t tag_min = d->op == ACCEL_OP_GCM_SEAL ? caps->gcm_tag_min : caps->gcm_open_tag_min;
-
-		if (!s || s->family != ACCEL_FAMILY_AEAD)
-			return ACCEL_EINVAL;
-		if (!d->iv || d->iv_len < caps->gcm_iv_min || d->iv_len > caps->gcm_iv_max)
-			return ACCEL_EINVAL;
-		if (!d->tag || d->tag_len < tag_min || d->tag_len > caps->gcm_tag_max)
-			return ACCEL_EINVAL;
-		if (d->dst_len < d->src_len || !has(d->src, d->src_len) ||
-		    !has(d->dst, d->src_len) || !has(d->aad, d->aad_len))
-			return ACCEL_EINVAL;
-		if (d->aad_len > caps->gcm_aad_max || d->src_len > caps->gcm_data_max ||
-		    d->aad_len + d->src_len > caps->gcm_data_max)
-			return ACCEL_EINVAL;
-		if (!d->src_len && !(caps->gcm_flags & ACCEL_GCM_EMPTY_OK))
-			return ACCEL_EINVAL;
-		return ACCEL_OK;
-	}
-	case ACCEL_OP_SHA224:
-	case ACCEL_OP_SHA256:
-	case ACCEL_OP_SHA384:
-	case ACCEL_OP_SHA512:
-		if (!d->dst || d->dst_len < shim_digest_len(d->op) || !has(d->src, d->src_len) ||
-		    d->src_len > caps->digest_data_max)
-			return ACCEL_EINVAL;
-		return ACCEL_OK;
-	case ACCEL_OP_RSA_PRIV_CRT:
-	case ACCEL_OP_RSA_PUB:
-		if (!s || s->family != ACCEL_FAMILY_RSA)
-			return ACCEL_EINVAL;
-		if (d->src_len != s->n_len || d->dst_len < s->n_len || !d->src || !d->dst)
-			return ACCEL_EINVAL;
-		if (d->op == ACCEL_OP_RSA_PRIV_CRT && !s->crt)
-			return ACCEL_EINVAL;
-		return ACCEL_OK;
-	default:
-		return ACCEL_EINVAL;
-	}
-}
-
-/* Runs a validated request on the calling thread. */
-int shim_execute(const struct accel_desc *d, const struct shim_sess *s, uint32_t *out_len)
-{
-	int ret;
-
-	*out_len = 0;
-	switch (d->op) {
-	case ACCEL_OP_GCM_SEAL:
-	case ACCEL_OP_GCM_OPEN:
-		ret = shim_gcm_run(d->op == ACCEL_OP_GCM_SEAL, s, d->iv, d->iv_len, d->aad,
-				   d->aad_len, d->src, d->src_len, d->dst, d->tag, d->tag_len);
-		if (!ret)
-			*out_len = (uint32_t)d->src_len;
-		return ret;
-	case ACCEL_OP_RSA_PRIV_CRT:
-	case ACCEL_OP_RSA_PUB:
-		ret = shim_rsa_op(s->rsa, d->op == ACCEL_OP_RSA_PRIV_CRT, d->src, d->dst, s->n_len);
-		if (!ret)
-			*out_len = s->n_len;
-		return ret;
-	default:
-		return shim_digest(d->op, d->src, d->src_len, d->dst, out_len);
-	}
-}
-
-/* Completions that wake a thread in accel_wait / accel_wait_n (see wait_min). */
-static uint32_t wait_threshold(struct accel_queue *q)
-{
-	uint32_t m = atomic_load(&q->wait_min), c = atomic_load(&q->wait_cap);
-
-	return m < c ? m : c;
-}
-
-/* Post one completion (any producer). Room is guaranteed by the inflight bound. */
-void shim_post(struct accel_queue *q, uint64_t user_tag, int status, uint32_t out_len,
-	       uint32_t detail)
-{
-	struct accel_cqe c = { .user_tag = user_tag, .status = status, .out_len = out_len,
-			       .detail = detail };
-	int fd;
-
-	pthread_mutex_lock(&q->cq_lock);
-	shim_cq_push(&q->cq, &c);
-	/* under cq_lock: accel_wait cannot miss it; accel_wait_n sleeps until its count */
-	if (shim_cq_count(&q->cq) >= wait_threshold(q))
-		pthread_cond_signal(&q->cq_cv);
-	fd = q->efd;
-	pthread_mutex_unlock(&q->cq_lock);
-	if (fd >= 0)
-		(void)!write(fd, &(uint64_t){ 1 }, sizeof(uint64_t));
 }
 
 /* ---- data path ---- */
 
-static bool needs_session(uint32_t op)
-{
-	return op == ACCEL_OP_GCM_SEAL || op == ACCEL_OP_GCM_OPEN || op == ACCEL_OP_RSA_PRIV_CRT ||
-	       op == ACCEL_OP_RSA_PUB;
-}
-
 ACCEL_API int accel_submit(accel_queue *q, const struct accel_desc *descs, uint32_t n,
 			   uint32_t *accepted)
 {
+	const struct accel_backend_ops *ops;
 	struct accel_dev *dev;
-	uint32_t room, k, pushed = 0, out_len;
+	uint32_t room, k, taken = 0;
+	uint64_t reset_until;
 	int ret;
 
 	if (!accepted)
@@ -774,13 +478,16 @@ ACCEL_API int accel_submit(accel_queue *q, const struct accel_desc *descs, uint3
 	if (ret)
 		return ret;
 	dev = q->dev;
+	ops = dev->ops;
 	if (atomic_load(&q->qerr))
 		return ACCEL_EQUEUE;
 	if (!n)
 		return ACCEL_OK;
 	if (!descs)
 		return ACCEL_EINVAL;
-	if (dev->backend == ACCEL_BACKEND_EMU && shim_now_ns() < atomic_load(&dev->reset_until_ns))
+	/* only the emu's RESET fault sets it: the clock is read only while one is pending */
+	reset_until = atomic_load(&dev->reset_until_ns);
+	if (reset_until && shim_now_ns() < reset_until)
 		return ACCEL_EAGAIN;	/* resetting: transient, like a QM that refuses doorbells */
 
 	pthread_mutex_lock(&q->submit_lock);
@@ -789,53 +496,16 @@ ACCEL_API int accel_submit(accel_queue *q, const struct accel_desc *descs, uint3
 	k = n < room ? n : room;
 	/* count before publishing: a completion can be reaped as soon as it is pushed */
 	atomic_fetch_add(&q->inflight, k);
-	if (dev->backend == ACCEL_BACKEND_UADK) {
-		uint32_t taken = 0;
-
-		ret = shim_uadk_submit(q, descs, k, &taken);
-		atomic_fetch_sub(&q->inflight, k - taken);	/* EBUSY: the rest was not taken */
-		pthread_mutex_unlock(&q->submit_lock);
-		atomic_fetch_add(&dev->submitted, taken);
-		*accepted = taken;
-		if (ret == ACCEL_ENODEV)
-			return ret;
-		return taken < n ? ACCEL_EAGAIN : ACCEL_OK;
-	}
-	for (uint32_t i = 0; i < k; i++) {
-		const struct accel_desc *d = &descs[i];
-		struct shim_sess *s = NULL;
-
-		if (needs_session(d->op)) {
-			pthread_mutex_lock(&q->sess_lock);
-			s = shim_sess_lookup_locked(q, d->session);
-			if (s)
-				atomic_fetch_add(&s->refs, 1);
-			pthread_mutex_unlock(&q->sess_lock);
-		}
-		ret = shim_validate(&dev->caps, d, s);
-		if (!ret && dev->backend == ACCEL_BACKEND_EMU) {
-			struct shim_sqe e = { .d = *d, .sess = s };
-
-			atomic_fetch_add(&q->pending, 1);
-			shim_sq_push(&q->sq, &e);	/* the engine drops the session reference */
-			pushed++;
-			continue;
-		}
-		if (!ret)
-			ret = shim_cpu_run(d, s, &out_len);
-		else
-			out_len = 0;
-		/* drop the reference before posting: once reaped, the session may be destroyed */
-		if (s)
-			atomic_fetch_sub(&s->refs, 1);
-		shim_post(q, d->user_tag, ret, out_len, 0);
-	}
+	ret = ops->submit(q, descs, k, &taken);
+	atomic_fetch_sub(&q->inflight, k - taken);	/* uadk EBUSY: the rest was not taken */
 	pthread_mutex_unlock(&q->submit_lock);
-	atomic_fetch_add(&dev->submitted, k);
-	if (pushed)
-		shim_emu_doorbell(dev, q, pushed);	/* once per call, as on the QM */
-	*accepted = k;
-	return k < n ? ACCEL_EAGAIN : ACCEL_OK;
+	atomic_fetch_add(&dev->submitted, taken);
+	if (ret > 0 && ops->doorbell)
+		ops->doorbell(q, (uint32_t)ret);	/* once per call, as on the QM */
+	*accepted = taken;
+	if (ret == ACCEL_ENODEV)
+		return ret;
+	return taken < n ? ACCEL_EAGAIN : ACCEL_OK;
 }
 
 /*
@@ -848,7 +518,7 @@ ACCEL_API int accel_submit(accel_queue *q, const struct accel_desc *descs, uint3
 ACCEL_API int accel_execute(accel_queue *q, const struct accel_desc *d, uint32_t *out_len)
 {
 	struct accel_dev *dev;
-	struct shim_sess *s = NULL;
+	struct shim_sess *s;
 	uint32_t len = 0;
 	int ret;
 
@@ -859,22 +529,15 @@ ACCEL_API int accel_execute(accel_queue *q, const struct accel_desc *d, uint32_t
 	if (ret)
 		return ret;
 	dev = q->dev;
-	if (dev->backend != ACCEL_BACKEND_CPU)
+	if (!dev->ops->execute)
 		return ACCEL_ENOTSUP;
 	if (!d)
 		return ACCEL_EINVAL;
-	if (needs_session(d->op)) {
-		pthread_mutex_lock(&q->sess_lock);
-		s = shim_sess_lookup_locked(q, d->session);
-		if (s)
-			atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
-		pthread_mutex_unlock(&q->sess_lock);
-	}
+	s = shim_sess_get(q, d);
 	ret = shim_validate(&dev->caps, d, s);
 	if (!ret)
-		ret = shim_cpu_run(d, s, &len);
-	if (s)
-		atomic_fetch_sub_explicit(&s->refs, 1, memory_order_release);
+		ret = dev->ops->execute(d, s, &len);
+	shim_sess_put(s);
 	atomic_fetch_add_explicit(&dev->submitted, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&dev->completed, 1, memory_order_relaxed);
 	if (ret && ret != ACCEL_EBADMSG)
@@ -946,29 +609,23 @@ ACCEL_API int accel_rsa_host(accel_queue *q, uint64_t session, uint32_t op,
 
 	if (ret)
 		return ret;
-	if (q->dev->backend != ACCEL_BACKEND_CPU)
+	if (!q->dev->ops->rsa_host)
 		return ACCEL_ENOTSUP;
 	if ((op != ACCEL_RSA_HOST_BLIND && op != ACCEL_RSA_HOST_UNBLIND) || !src || !dst)
 		return ACCEL_EINVAL;
-	pthread_mutex_lock(&q->sess_lock);
-	s = shim_sess_lookup_locked(q, session);
-	if (s)
-		atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
-	pthread_mutex_unlock(&q->sess_lock);
+	s = shim_sess_ref(q, session);
 	if (!s)
 		return ACCEL_EINVAL;
 	n_len = s->n_len;
+	/* BLIND: c -> c' || factor; UNBLIND: s' || c' || factor -> s */
 	if (s->family != ACCEL_FAMILY_RSA || !s->rsa)
 		ret = ACCEL_EINVAL;
-	else if (op == ACCEL_RSA_HOST_BLIND)
-		ret = src_len == n_len && dst_len >= 2 * n_len
-			? shim_rsa_blind(s->rsa, src + src_off, dst + dst_off, (uint32_t)n_len)
-			: ACCEL_EINVAL;
+	else if (op == ACCEL_RSA_HOST_BLIND ? src_len != n_len || dst_len < 2 * n_len
+					    : src_len != 3 * n_len || dst_len < n_len)
+		ret = ACCEL_EINVAL;
 	else
-		ret = src_len == 3 * n_len && dst_len >= n_len
-			? shim_rsa_unblind(s->rsa, src + src_off, dst + dst_off, (uint32_t)n_len)
-			: ACCEL_EINVAL;
-	atomic_fetch_sub_explicit(&s->refs, 1, memory_order_release);
+		ret = q->dev->ops->rsa_host(s, op, src + src_off, dst + dst_off);
+	shim_sess_put(s);
 	return ret;
 }
 
@@ -989,16 +646,14 @@ ACCEL_API int accel_kernels(char *buf, uint32_t len)
 ACCEL_API int accel_reap(accel_queue *q, struct accel_cqe *cqes, uint32_t max, uint32_t *got)
 {
 	uint32_t n, errs = 0;
+	bool polled;
 	int ret;
-
-	bool uadk;
 
 	if (!got)
 		return ACCEL_EINVAL;
 	*got = 0;
-	uadk = q && q->magic == SHIM_QUEUE_MAGIC && q->dev->backend == ACCEL_BACKEND_UADK;
-	/* uadk: after removal, the ENODEV completions of what was in flight are still reaped */
-	ret = queue_check(q, !uadk);
+	polled = queue_polled(q);
+	ret = queue_check(q, !polled);
 	if (ret)
 		return ret;
 	if (atomic_load(&q->qerr))
@@ -1008,15 +663,15 @@ ACCEL_API int accel_reap(accel_queue *q, struct accel_cqe *cqes, uint32_t max, u
 	/* one reaper per queue (UADK poll contexts are single-consumer): asserted, not assumed */
 	if (atomic_exchange(&q->reaper, 1))
 		return ACCEL_EALREADY;
-	if (uadk) {
-		shim_uadk_poll(q);	/* completion callbacks post into the CQ */
+	if (polled) {
+		q->dev->ops->poll(q);	/* completion callbacks post into the CQ */
 		if (atomic_load(&q->qerr)) {
-			atomic_store_explicit(&q->reaper, 0, memory_order_release);
-			return ACCEL_EQUEUE;
+			ret = ACCEL_EQUEUE;
+			goto out_release;
 		}
 		if (dev_gone(q->dev) && !shim_cq_count(&q->cq)) {
-			atomic_store_explicit(&q->reaper, 0, memory_order_release);
-			return ACCEL_ENODEV;
+			ret = ACCEL_ENODEV;
+			goto out_release;
 		}
 	}
 	n = shim_cq_pop(&q->cq, cqes, max);
@@ -1041,9 +696,11 @@ ACCEL_API int accel_reap(accel_queue *q, struct accel_cqe *cqes, uint32_t max, u
 		if (shim_cq_count(&q->cq))
 			(void)!write(q->efd, &(uint64_t){ 1 }, sizeof(uint64_t));
 	}
-	atomic_store_explicit(&q->reaper, 0, memory_order_release);
 	*got = n;
-	return ACCEL_OK;
+	ret = ACCEL_OK;
+out_release:
+	atomic_store_explicit(&q->reaper, 0, memory_order_release);
+	return ret;
 }
 
 /*
@@ -1062,12 +719,62 @@ static void wait_reset(struct accel_queue *q)
 	atomic_store(&q->wait_cap, UINT32_MAX);
 }
 
-static int wait_impl(accel_queue *q, uint32_t min_nr, uint32_t timeout_ms)
+/* Polled completions (uadk): poll, then back off from 1 us to 200 us. */
+static int wait_polled(struct accel_queue *q, uint64_t deadline)
+{
+	uint64_t nap = 1000;
+
+	for (;;) {
+		uint32_t have;
+
+		q->dev->ops->poll(q);
+		if (atomic_load(&q->qerr))
+			return ACCEL_EQUEUE;
+		have = shim_cq_count(&q->cq);
+		if (have && have >= shim_wait_threshold(q))
+			return ACCEL_OK;
+		if (dev_gone(q->dev))
+			return have ? ACCEL_OK : ACCEL_ENODEV;
+		if (shim_now_ns() >= deadline)
+			return have ? ACCEL_OK : ACCEL_ETIMEDOUT;
+		if (nap < 20000) {
+			shim_busy_wait_ns(nap);
+		} else {
+			struct timespec nt = { 0, (long)nap };
+
+			nanosleep(&nt, NULL);
+		}
+		nap = nap * 2 > 200000 ? 200000 : nap * 2;
+	}
+}
+
+/* Posted completions (emu, cpu): sleep on cq_cv, which shim_post signals. cq_lock held. */
+static int wait_posted(struct accel_queue *q, uint64_t deadline)
 {
 	struct timespec ts;
-	uint64_t deadline, nap = 1000;
-	bool uadk = q && q->magic == SHIM_QUEUE_MAGIC && q->dev->backend == ACCEL_BACKEND_UADK;
-	int ret = queue_check(q, !uadk);
+
+	deadline_ts(&ts, deadline);
+	for (;;) {
+		if (dev_gone(q->dev) || dev_forked(q->dev))
+			return ACCEL_ENODEV;
+		if (atomic_load(&q->qerr))
+			return ACCEL_EQUEUE;
+		uint32_t have = shim_cq_count(&q->cq);
+
+		if (have && have >= shim_wait_threshold(q))
+			return ACCEL_OK;
+		if (shim_now_ns() >= deadline)
+			return have ? ACCEL_OK : ACCEL_ETIMEDOUT;
+		pthread_cond_timedwait(&q->cq_cv, &q->cq_lock, &ts);
+	}
+}
+
+static int wait_impl(accel_queue *q, uint32_t min_nr, uint32_t timeout_ms)
+{
+	uint64_t deadline;
+	bool polled = queue_polled(q);
+	int ret = queue_check(q, !polled);
+	atomic_int *owner;
 
 	if (ret)
 		return ret;
@@ -1079,76 +786,23 @@ static int wait_impl(accel_queue *q, uint32_t min_nr, uint32_t timeout_ms)
 	 * so a caller may reap (its own completion, with no hand-off through the
 	 * waiting reaper thread) while one thread waits.
 	 */
-	if (atomic_exchange(uadk ? &q->reaper : &q->waiter, 1))
+	owner = polled ? &q->reaper : &q->waiter;
+	if (atomic_exchange(owner, 1))
 		return ACCEL_EALREADY;
 	pthread_mutex_lock(&q->cq_lock);
 	atomic_store(&q->wait_min, min_nr);
 	pthread_mutex_unlock(&q->cq_lock);
 	deadline = shim_now_ns() + (uint64_t)timeout_ms * 1000000ull;
-	if (uadk) {
-		/* UADK completions are polled: poll, then back off from 1 us to 200 us */
-		for (;;) {
-			uint32_t have;
-
-			shim_uadk_poll(q);
-			if (atomic_load(&q->qerr)) {
-				ret = ACCEL_EQUEUE;
-				break;
-			}
-			have = shim_cq_count(&q->cq);
-			if (have && have >= wait_threshold(q)) {
-				ret = ACCEL_OK;
-				break;
-			}
-			if (dev_gone(q->dev)) {
-				ret = have ? ACCEL_OK : ACCEL_ENODEV;
-				break;
-			}
-			if (shim_now_ns() >= deadline) {
-				ret = have ? ACCEL_OK : ACCEL_ETIMEDOUT;
-				break;
-			}
-			if (nap < 20000) {
-				shim_busy_wait_ns(nap);
-			} else {
-				struct timespec nt = { 0, (long)nap };
-
-				nanosleep(&nt, NULL);
-			}
-			nap = nap * 2 > 200000 ? 200000 : nap * 2;
-		}
+	if (polled) {
+		ret = wait_polled(q, deadline);
 		pthread_mutex_lock(&q->cq_lock);
-		wait_reset(q);
-		pthread_mutex_unlock(&q->cq_lock);
-		atomic_store_explicit(&q->reaper, 0, memory_order_release);
-		return ret;
-	}
-	deadline_ts(&ts, deadline);
-	pthread_mutex_lock(&q->cq_lock);
-	for (;;) {
-		if (dev_gone(q->dev) || dev_forked(q->dev)) {
-			ret = ACCEL_ENODEV;
-			break;
-		}
-		if (atomic_load(&q->qerr)) {
-			ret = ACCEL_EQUEUE;
-			break;
-		}
-		uint32_t have = shim_cq_count(&q->cq);
-
-		if (have && have >= wait_threshold(q)) {
-			ret = ACCEL_OK;
-			break;
-		}
-		if (shim_now_ns() >= deadline) {
-			ret = have ? ACCEL_OK : ACCEL_ETIMEDOUT;
-			break;
-		}
-		pthread_cond_timedwait(&q->cq_cv, &q->cq_lock, &ts);
+	} else {
+		pthread_mutex_lock(&q->cq_lock);
+		ret = wait_posted(q, deadline);
 	}
 	wait_reset(q);
 	pthread_mutex_unlock(&q->cq_lock);
-	atomic_store_explicit(&q->waiter, 0, memory_order_release);
+	atomic_store_explicit(owner, 0, memory_order_release);
 	return ret;
 }
 
@@ -1175,7 +829,7 @@ ACCEL_API int accel_wait_limit(accel_queue *q, uint32_t nr)
 	if (nr < atomic_load(&q->wait_cap))
 		atomic_store(&q->wait_cap, nr);	/* only ever lowered, until the wait returns */
 	have = shim_cq_count(&q->cq);
-	if (have && have >= wait_threshold(q))
+	if (have && have >= shim_wait_threshold(q))
 		pthread_cond_signal(&q->cq_cv);
 	pthread_mutex_unlock(&q->cq_lock);
 	return ACCEL_OK;
@@ -1189,9 +843,9 @@ ACCEL_API int accel_emu_set_profile(accel_dev *dev, uint32_t profile)
 
 	if (ret)
 		return ret;
-	if (dev->backend != ACCEL_BACKEND_EMU)
+	if (!dev->ops->set_profile)
 		return ACCEL_ENOTSUP;
-	return shim_emu_set_profile(dev, profile);
+	return dev->ops->set_profile(dev, profile);
 }
 
 ACCEL_API int accel_emu_inject(accel_dev *dev, uint32_t fault, uint64_t count, uint64_t param)
@@ -1201,17 +855,17 @@ ACCEL_API int accel_emu_inject(accel_dev *dev, uint32_t fault, uint64_t count, u
 		return ACCEL_EINVAL;
 	if (dev->pid != atomic_load(&shim_pid))
 		return ACCEL_ENODEV;
-	if (dev->backend != ACCEL_BACKEND_EMU)
+	if (!dev->ops->inject)
 		return ACCEL_ENOTSUP;
-	return shim_emu_inject(dev, fault, count, param);
+	return dev->ops->inject(dev, fault, count, param);
 }
 
 /* ---- batch digest (cpu backend) ---- */
 
 /*
  * n messages in one call: validates the whole batch before hashing any of
- * it, then hashes on the caller's thread (sha_mb.c: 16/8-lane AVX-512, or
- * libcrypto per message). Counted in accel_health as n requests, like n
+ * it, then hashes on the caller's thread (cpu: sha_mb.c, 16/8-lane AVX-512,
+ * or libcrypto per message). Counted in accel_health as n requests, like n
  * accel_execute calls (1 when n itself is invalid).
  */
 ACCEL_API int accel_execute_digest_batch(accel_queue *q, uint32_t op,
@@ -1232,7 +886,7 @@ ACCEL_API int accel_execute_digest_batch(accel_queue *q, uint32_t op,
 	if (ret)
 		return ret;
 	dev = q->dev;
-	if (dev->backend != ACCEL_BACKEND_CPU)
+	if (!dev->ops->digest_batch)
 		return ACCEL_ENOTSUP;
 	dlen = shim_digest_len(op);
 	if (!dlen || n > ACCEL_DIGEST_BATCH_MAX) {
@@ -1254,7 +908,7 @@ ACCEL_API int accel_execute_digest_batch(accel_queue *q, uint32_t op,
 			ret = ACCEL_EINVAL;
 	}
 	if (!ret && n)
-		ret = shim_sha_mb(op, src, lp, n, dst);
+		ret = dev->ops->digest_batch(op, src, lp, n, dst);
 	if (!n && !ret)
 		return ACCEL_OK;	/* nothing asked, nothing counted */
 	atomic_fetch_add_explicit(&dev->submitted, counted, memory_order_relaxed);
@@ -1262,4 +916,63 @@ ACCEL_API int accel_execute_digest_batch(accel_queue *q, uint32_t op,
 	if (ret)
 		atomic_fetch_add_explicit(&dev->errors, counted, memory_order_relaxed);
 	return ret;
+}
+
+/* ---- buffers (buf.c) ---- */
+
+static bool dev_ok(const struct accel_dev *dev)
+{
+	return dev && dev->magic == SHIM_DEV_MAGIC;
+}
+
+ACCEL_API void *accel_buf_alloc(accel_dev *dev, uint64_t len)
+{
+	if (!len || len > (1ull << 40) || (dev && !dev_ok(dev)))
+		return NULL;
+	return shim_buf_map(len);
+}
+
+ACCEL_API void accel_buf_free(accel_dev *dev, void *buf, uint64_t len)
+{
+	if (!buf || !len)
+		return;
+	shim_buf_unmap(dev_ok(dev) ? dev : NULL, buf, len);
+}
+
+/* ---- UACCE devices (uacce.c) ---- */
+
+ACCEL_API int accel_uacce_list(char *buf, uint32_t len)
+{
+	struct shim_uacce_dev *devs;
+	size_t used = 0;
+	bool trunc = false;
+	int n;
+
+	if (!buf && len)
+		return ACCEL_EINVAL;
+	devs = calloc(SHIM_UACCE_MAX, sizeof(*devs));
+	if (!devs)
+		return ACCEL_ENOMEM;
+	n = shim_uacce_scan(devs, SHIM_UACCE_MAX);
+	if (len)
+		buf[0] = 0;
+	for (int i = 0; i < n && len; i++) {
+		const struct shim_uacce_dev *d = &devs[i];
+		char line[1024];
+		int l = snprintf(line, sizeof(line), "%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t%s\n",
+				 d->name, d->driver, d->api, d->flags,
+				 d->algorithms[0] ? d->algorithms : "-", d->avail, d->isolate,
+				 d->numa, d->usable ? 1 : 0, d->reason);
+
+		if (l < 0)
+			continue;
+		if (used + (size_t)l + 1 > len) {
+			trunc = true;
+			break;
+		}
+		memcpy(buf + used, line, (size_t)l + 1);
+		used += (size_t)l;
+	}
+	free(devs);
+	return trunc ? ACCEL_ENOMEM : n;
 }

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "core.h"
 
 static const struct {
 	const char *prefix;
@@ -223,40 +223,4 @@ bool shim_uacce_alive(const char *name, char *why, size_t why_len)
 		return false;
 	}
 	return true;
-}
-
-ACCEL_API int accel_uacce_list(char *buf, uint32_t len)
-{
-	struct shim_uacce_dev *devs;
-	size_t used = 0;
-	bool trunc = false;
-	int n;
-
-	if (!buf && len)
-		return ACCEL_EINVAL;
-	devs = calloc(SHIM_UACCE_MAX, sizeof(*devs));
-	if (!devs)
-		return ACCEL_ENOMEM;
-	n = shim_uacce_scan(devs, SHIM_UACCE_MAX);
-	if (len)
-		buf[0] = 0;
-	for (int i = 0; i < n && len; i++) {
-		const struct shim_uacce_dev *d = &devs[i];
-		char line[1024];
-		int l = snprintf(line, sizeof(line), "%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t%s\n",
-				 d->name, d->driver, d->api, d->flags,
-				 d->algorithms[0] ? d->algorithms : "-", d->avail, d->isolate,
-				 d->numa, d->usable ? 1 : 0, d->reason);
-
-		if (l < 0)
-			continue;
-		if (used + (size_t)l + 1 > len) {
-			trunc = true;
-			break;
-		}
-		memcpy(buf + used, line, (size_t)l + 1);
-		used += (size_t)l;
-	}
-	free(devs);
-	return trunc ? ACCEL_ENOMEM : n;
 }
