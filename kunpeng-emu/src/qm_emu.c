@@ -908,6 +908,24 @@ static void *engine(void *arg)
 	return NULL;
 }
 
+/* For tests: 0 = queues open (device fds), 1 = descriptors completed. */
+EMU_API long kunpeng_emu_stat(int which)
+{
+	long n = 0;
+
+	pthread_mutex_lock(&E.lock);
+	if (which == 0) {
+		for (int i = 0; i < MAX_QUEUES; i++)
+			n += E.q[i].used;
+	} else if (which == 1) {
+		n = (long)E.done_sqes;
+	} else {
+		n = -1;
+	}
+	pthread_mutex_unlock(&E.lock);
+	return n;
+}
+
 /* A child has no queues: its mappings are gone (MADV_DONTFORK) and so is the engine. */
 static void emu_atfork_child(void)
 {
