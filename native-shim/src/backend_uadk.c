@@ -173,8 +173,21 @@ static uint32_t ctx_pick(wd_handle_t h_sched_ctx, void *sched_key, const int sch
 
 static wd_handle_t ctx_sched_init(wd_handle_t h_sched_ctx, void *sched_param)
 {
+	struct sched_key *k;
+
 	(void)h_sched_ctx;
-	return (wd_handle_t)sched_param;	/* the key is ours; UADK passes it back to pick */
+	/*
+	 * UADK owns what this returns: wd_{aead,digest,rsa}_free_sess free() it
+	 * (wd_aead.c:505-506, wd_digest.c:278-279, wd_rsa.c:1005-1006), as its own
+	 * schedulers malloc their keys (wd_sched.c). Hand it a heap copy, never a
+	 * pointer into the queue. 0 fails wd_*_alloc_sess.
+	 */
+	if (!sched_param)
+		return 0;
+	k = malloc(sizeof(*k));
+	if (k)
+		*k = *(const struct sched_key *)sched_param;
+	return (wd_handle_t)k;
 }
 
 static int ctx_poll_policy(wd_handle_t h_sched_ctx, uint32_t expect, uint32_t *count)

@@ -69,12 +69,66 @@ static inline void t_fake_attr(const char *dev, const char *attr, const char *va
 	fclose(f);
 }
 
+/*
+ * Real-stack mode: run under kunpeng-emu/run (KUNPENG_EMU_ROOT set), the tests use the real
+ * UADK and the emulated QM that run set up (ACCEL_UADK_LIBWD*, ACCEL_UACCE_*_ROOT). The
+ * double's control knobs do not exist there: a test that needs one SKIPs, saying which.
+ * Statistics come from the emulator where it can tell (kunpeng_emu_stat), else -1.
+ */
+static bool t_uadk_real;
+
+static inline int t_real_no_control(int cmd, long a, long b)
+{
+	(void)a;
+	(void)b;
+	printf("SKIP %s: needs the UADK test double's control knob %d; not available on real "
+	       "UADK + the emulated QM\n", t_name, cmd);
+	exit(77);
+}
+
+static inline long t_real_stat(int which)
+{
+	static long (*emu_stat)(int);
+
+	if (!emu_stat)
+		*(void **)&emu_stat = dlsym(RTLD_DEFAULT, "kunpeng_emu_stat");
+	if (emu_stat && which == DBL_STAT_CTX_OPEN)
+		return emu_stat(0);
+	if (emu_stat && which == DBL_STAT_COMPLETED)
+		return emu_stat(1);
+	return -1;
+}
+
+static inline bool t_uadk_setup_real(const char *mode)
+{
+	const char *root = getenv("KUNPENG_EMU_ROOT");
+
+	if (!root || !*root)
+		return false;
+	if (strcmp(mode, "ok") != 0) {
+		printf("SKIP %s: needs the fake tree '%s' of unusable devices; the emulated QM "
+		       "has only usable ones\n", t_name, mode);
+		exit(77);
+	}
+	snprintf(t_fake_root, sizeof(t_fake_root), "%s", root);	/* t_fake_attr works; never removed */
+	setenv("ACCEL_UADK_CHECK_MS", "0", 1);
+	dbl_control = t_real_no_control;
+	dbl_stat = t_real_stat;
+	t_uadk_real = true;
+	printf("NOTE %s: real UADK (%s) on the emulated QM (%s)\n", t_name,
+	       getenv("ACCEL_UADK_LIBWD") ? getenv("ACCEL_UADK_LIBWD") : "libwd.so.2", root);
+	return true;
+}
+
 /* Fake tree + double; SKIP if the double cannot compute (no libcrypto for this arch). */
 static inline void t_uadk_setup(const char *mode)
 {
 	char reason[200];
 	void *h;
 	int rc;
+
+	if (t_uadk_setup_real(mode))
+		return;
 
 	rc = accel_backend_probe(ACCEL_BACKEND_CPU, reason, sizeof(reason));
 	if (rc == ACCEL_ENODEV && strstr(reason, "libcrypto")) {

@@ -48,8 +48,9 @@ int main(void)
 		CHECK(strstr(reason, "fork") != NULL, "child probe reason '%s'", reason);
 		CHECK_RC(accel_dev_open(ACCEL_BACKEND_UADK, NULL, &dev2), ACCEL_ENODEV);
 		CHECK_RC(accel_queue_destroy(q, 0), ACCEL_ENODEV);	/* leaked on purpose */
-		CHECK(dbl_stat(DBL_STAT_TOUCH_OTHER_PID) == 0, "child touched UADK %ld times",
-		      dbl_stat(DBL_STAT_TOUCH_OTHER_PID));
+		/* real UADK: the rings are not mapped in the child, so a touch would fault */
+		CHECK(t_uadk_real || dbl_stat(DBL_STAT_TOUCH_OTHER_PID) == 0,
+		      "child touched UADK %ld times", dbl_stat(DBL_STAT_TOUCH_OTHER_PID));
 		_exit(t_failures ? 1 : 0);
 	}
 	waitpid(pid, &status, 0);

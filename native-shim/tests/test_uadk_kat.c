@@ -307,8 +307,13 @@ int main(void)
 
 	/* one initialisation per family per process; the budget is shared */
 	dev2 = t_uadk_open(0);
-	CHECK(dbl_stat(DBL_STAT_INIT_CALLS) == 3 && dbl_stat(DBL_STAT_INIT_OK) == 3,
-	      "wd_*_init calls %ld ok %ld", dbl_stat(DBL_STAT_INIT_CALLS), dbl_stat(DBL_STAT_INIT_OK));
+	if (t_uadk_real)
+		printf("NOTE %s: wd_*_init call counts are the double's; not checked on real UADK\n",
+		       t_name);
+	else
+		CHECK(dbl_stat(DBL_STAT_INIT_CALLS) == 3 && dbl_stat(DBL_STAT_INIT_OK) == 3,
+		      "wd_*_init calls %ld ok %ld", dbl_stat(DBL_STAT_INIT_CALLS),
+		      dbl_stat(DBL_STAT_INIT_OK));
 	CHECK(dbl_stat(DBL_STAT_CTX_OPEN) == 12, "contexts %ld", dbl_stat(DBL_STAT_CTX_OPEN));
 	for (int i = 0; i < 3; i++)
 		qs[i] = t_queue(dev2, 8);

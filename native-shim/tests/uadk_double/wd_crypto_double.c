@@ -333,6 +333,7 @@ DBL_API void wd_aead_free_sess(wd_handle_t h)
 	struct dbl_sess *s = (struct dbl_sess *)h;
 
 	if (s) {
+		free(s->sched_key);	/* as UADK: wd_aead.c:505-506 */
 		explicit_bzero(s, sizeof(*s));
 		free(s);
 	}
@@ -405,6 +406,8 @@ DBL_API wd_handle_t wd_digest_alloc_sess(struct wd_digest_sess_setup *setup)
 
 DBL_API void wd_digest_free_sess(wd_handle_t h)
 {
+	if (h)
+		free(((struct dbl_sess *)h)->sched_key);	/* as UADK: wd_digest.c:278-279 */
 	free((void *)h);
 }
 
@@ -466,6 +469,7 @@ DBL_API void wd_rsa_free_sess(wd_handle_t h)
 	}
 	if (s->rsa)
 		shim_rsa_free(s->rsa);
+	free(s->sched_key);	/* as UADK: wd_rsa.c:1005-1006 */
 	free(s);
 }
 
