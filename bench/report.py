@@ -36,10 +36,25 @@ def size_str(n):
     return f"{n} B"
 
 
+def num(x):
+    """A JMH number (JMH writes "NaN" as a string when it has too few samples for an error)."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if v != v else v
+
+
 def load(results):
-    """Returns rows: dict(op, fam, variant, size, provider, ns, alloc, threads)."""
+    """Rows of every group except issue 16's default group (its own section, default_section)."""
+    return load_files(f for f in sorted(glob.glob(os.path.join(results, "*.json")))
+                      if not os.path.basename(f).startswith("default"))
+
+
+def load_files(files):
+    """Returns rows: dict(op, fam, variant, size, provider, ns, mean_ns, err_ns, alloc, threads)."""
     rows = []
-    for f in sorted(glob.glob(os.path.join(results, "*.json"))):
+    for f in files:
         try:
             data = json.load(open(f))
         except (ValueError, OSError):
@@ -54,8 +69,11 @@ def load(results):
             # so the minimum is the least disturbed estimate; the mean is kept beside it.
             raw = [x for fork in r["primaryMetric"].get("rawData", []) for x in fork]
             mean_ns = r["primaryMetric"]["score"] * scale
+            err = num(r["primaryMetric"].get("scoreError"))
+            err_ns = err * scale if err is not None else None
             ns = min(raw) * scale if raw else mean_ns
             alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
+            alloc_err = num(r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("scoreError"))
             threads = r.get("threads", 1)
             if cls == "GcmBench":
                 fam, op = "gcm", f"AES-256-GCM {meth}"
@@ -78,6 +96,7 @@ def load(results):
                 size = int(p["size"])
                 mean_ns /= b
                 ns /= b  # per message
+                err_ns = err_ns / b if err_ns is not None else None
                 if alloc is not None:
                     alloc /= b
                 variant = []
@@ -90,7 +109,8 @@ def load(results):
             if threads > 1:
                 variant.append(f"{threads} threads")
             rows.append(dict(op=op, fam=fam, variant=", ".join(variant), size=size,
-                             provider=p["provider"], ns=ns, mean_ns=mean_ns, alloc=alloc, threads=threads,
+                             provider=p["provider"], ns=ns, mean_ns=mean_ns, err_ns=err_ns, alloc=alloc,
+                             alloc_err=alloc_err, threads=threads,
                              jvm=data and r.get("vmVersion"), jdk=r.get("jdkVersion")))
     return rows
 
@@ -119,6 +139,174 @@ def load_note(results):
         return open(os.path.join(results, "load.txt")).read().strip().replace("\n", " / ")
     except OSError:
         return "not recorded"
+
+
+# ---- issue 16: the default configuration ----
+
+DEFAULT_OPS = {"AES-256-GCM seal": 0, "AES-256-GCM open": 1, "SHA-224": 2, "SHA-256": 3, "SHA-384": 4,
+               "SHA-512": 5, "SHA256withRSA sign": 6, "SHA256withRSA verify": 7, "RSA-OAEP decrypt": 8}
+
+
+def fmt_time(ns):
+    if ns is None:
+        return "–"
+    if ns < 100:
+        return f"{ns:.1f} ns"
+    if ns < 10_000:
+        return f"{ns:,.0f} ns"
+    if ns < 1_000_000:
+        return f"{ns / 1e3:,.1f} µs"
+    return f"{ns / 1e6:,.2f} ms"
+
+
+def fmt_mean(r):
+    """'mean ± JMH error' in the mean's unit, the error as a percentage of the mean."""
+    if r["err_ns"] is None:
+        return f"mean {fmt_time(r['mean_ns'])}"
+    return f"mean {fmt_time(r['mean_ns'])} ± {100 * r['err_ns'] / r['mean_ns']:.1f} %"
+
+
+def ratio_cell(a, b, under100_limit, limit):
+    """Time ratio a/b (best iterations) against its limit; the ratio of means ± propagated error."""
+    best = a["ns"] / b["ns"]
+    lim = under100_limit if b["ns"] < 100 else limit
+    ok = best <= lim
+    means = a["mean_ns"] / b["mean_ns"]
+    if a["err_ns"] is not None and b["err_ns"] is not None:
+        rel = ((a["err_ns"] / a["mean_ns"]) ** 2 + (b["err_ns"] / b["mean_ns"]) ** 2) ** 0.5
+        err = means * rel
+        noise = f"{means:.2f} ± {err:.2f}"
+        within = abs(means - lim) <= err
+    else:
+        noise, within = f"{means:.2f} (no error: one iteration)", False
+    mark = ("✔" if ok else "✘") + (" (limit within error)" if within else "")
+    return f"**{best:.2f}**", f"≤ {lim:.2f}", mark, noise
+
+
+def read_routes(results):
+    """default-routes.txt (DefaultRoutes): (op, size) -> 'served by' text."""
+    out = {}
+    try:
+        lines = open(os.path.join(results, "default-routes.txt")).read().splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        if line.startswith("#") or not line.strip():
+            continue
+        f = line.split("\t")
+        if len(f) < 5:
+            continue
+        op, size, picked, _, served = f[:5]
+        txt = served.replace("|", "/")
+        if picked not in ("Accel", "?"):
+            txt = f"(a lookup without a provider picks {picked}) " + txt
+        out[(op, int(size))] = txt
+    return out
+
+
+def read_meta(results):
+    meta = {}
+    try:
+        for line in open(os.path.join(results, "default-meta.txt")):
+            k, _, v = line.strip().partition(" ")
+            meta[k] = v
+    except OSError:
+        pass
+    return meta
+
+
+def default_section(results, out):
+    """Issue 16's targets from the default group's one JMH run (default.json) and its side files."""
+    out.append("## Default configuration (issue 16)")
+    out.append("")
+    path = os.path.join(results, "default.json")
+    if not os.path.exists(path):
+        out.append("Not measured in this run (the group runs only when named: `bench/run --only default`, "
+                   "with `--keep` to keep other groups' results).")
+        out.append("")
+        return
+    meta = read_meta(results)
+    mode = meta.get("mode", "?")
+    rows = load_files([path])
+    cells = {(r["op"], r["size"], r["provider"]): r for r in rows if not r["variant"]}
+    routes = read_routes(results)
+    keys = sorted({(op, size) for op, size, _ in cells if op in DEFAULT_OPS},
+                  key=lambda k: (DEFAULT_OPS[k[0]], k[1]))
+
+    def name(op, size):
+        return f"RSA-{size} {op}" if op in ("SHA256withRSA sign", "SHA256withRSA verify", "RSA-OAEP decrypt") \
+            else f"{op} {size_str(size)}"
+
+    if mode == "smoke":
+        out.append("**Smoke run (`--smoke`: one size per family, one 200 ms iteration): these numbers are "
+                   "not measurements; they only show that the group runs end to end.**")
+        out.append("")
+    out.append(f"- One JMH run ({mode} mode, `{meta.get('jmh', '?')}`), every cell in its own JVM: "
+               "`accel-default` = `AccelProvider.withConfig(Map.of())` with no `accel.*` setting or system "
+               "property, inserted at position 1 (`Security.insertProviderAt`); `jdk` = SunJCE / SUN / "
+               "SunRsaSign passed to `getInstance`; `accel-jdk` = `accel.devices=none, accel.software=jdk`; "
+               "`accel-bc` = `accel.devices=none, accel.software=bc`; `bc` = Bouncy Castle's provider. "
+               "Sizes ≥ 16 KiB pre-warm SunJCE's GCM for jdk, accel-jdk and accel-default.")
+    out.append(f"- Started {meta.get('start', '?')}; ended {meta.get('end', '?')} "
+               "(load average: 1, 5, 15 minutes, runnable/total, last pid).")
+    out.append(f"- CPU: {cpu_model()} ({os.cpu_count()} logical CPUs); JDK: {meta.get('java', '?')}")
+    out.append("- Ratio: time per operation, Accel / baseline (lower is better), from each cell's best "
+               "iteration (the report's convention: on a shared machine other processes only add time); the "
+               "limit is 1.00 (1.05 where the JDK's best time is under 100 ns). For noise, the ratio of the "
+               "means ± the JMH errors (99.9 % confidence intervals of both means) propagated; "
+               "\"limit within error\" marks a verdict the noise could flip.")
+    out.append("- Served by: `bench/target/results/default-routes.txt` (DefaultRoutes: a fresh default "
+               "provider per cell, the cell's benchmark method a few thousand times, then "
+               "`AccelProvider.stats()`, every counter row as algorithm route/tier reason share).")
+    out.append("")
+    out.append("| cell | JDK | Accel default | ratio | limit | met | ratio of means ± error | served by |")
+    out.append("|---|---|---|---|---|---|---|---|")
+    met = total = 0
+    for op, size in keys:
+        j, a = cells.get((op, size, "jdk")), cells.get((op, size, "accel-default"))
+        if not (j and a):
+            continue
+        best, lim, mark, noise = ratio_cell(a, j, 1.05, 1.0)
+        total += 1
+        met += mark.startswith("✔")
+        out.append(f"| {name(op, size)} | {fmt_time(j['ns'])} ({fmt_mean(j)}) | {fmt_time(a['ns'])} "
+                   f"({fmt_mean(a)}) | {best} | {lim} | {mark} | {noise} | "
+                   f"{routes.get((op, size), 'not recorded')} |")
+    out.append("")
+    out.append(f"Met in {met} of {total} cells.")
+    out.append("")
+    out.append("### Software tiers against their own library (issue 16: ≤ 1.05, ≤ 1.10 under 100 ns)")
+    out.append("")
+    out.append("| cell | Accel jdk / JDK | limit | met | means ± error | Accel bc / BC | limit | met | means ± error |")
+    out.append("|---|---|---|---|---|---|---|---|---|")
+    for op, size in keys:
+        row = [name(op, size)]
+        for tier, base in (("accel-jdk", "jdk"), ("accel-bc", "bc")):
+            a, b = cells.get((op, size, tier)), cells.get((op, size, base))
+            row.extend(ratio_cell(a, b, 1.10, 1.05) if a and b else ("–", "–", "–", "–"))
+        out.append("| " + " | ".join(row) + " |")
+    out.append("")
+    apath = os.path.join(results, "default-alloc.json")
+    out.append("### Allocation: AES-256-GCM seal 16 B (`-prof gc`, its own JMH run)")
+    out.append("")
+    if os.path.exists(apath):
+        arows = {r["provider"]: r for r in load_files([apath]) if r["op"] == "AES-256-GCM seal" and r["size"] == 16}
+        out.append("| provider | gc.alloc.rate.norm | time (best) |")
+        out.append("|---|---|---|")
+        for prov, lab in (("accel-default", "Accel default"), ("jdk", "SunJCE")):
+            r = arows.get(prov)
+            if not r or r["alloc"] is None:
+                out.append(f"| {lab} | not measured | – |")
+                continue
+            e = f" ± {r['alloc_err']:.1f}" if r.get("alloc_err") is not None else ""
+            out.append(f"| {lab} | {r['alloc']:.1f}{e} B/op | {fmt_time(r['ns'])} |")
+        out.append("")
+        out.append("The benchmark seals into a preallocated array; 56 B/op of each line are the harness's own "
+                   "`GCMParameterSpec` and IV clone. Issue 16's limit for the cpu device's 16 B seal is the "
+                   "output + 64 B, i.e. 120 B/op here.")
+    else:
+        out.append("Not measured in this run.")
+    out.append("")
 
 
 def cpu_model():
@@ -288,8 +476,9 @@ def main():
     for old in glob.glob(os.path.join(a.plots, "*.png")):
         os.remove(old)
     plots = dict(plot(g, a.plots))
-    jdk = next((r["jdk"] for r in rows if r.get("jdk")), "?")
-    vm = next((r["jvm"] for r in rows if r.get("jvm")), "?")
+    every = rows + load_files(sorted(glob.glob(os.path.join(a.results, "default*.json"))))
+    jdk = next((r["jdk"] for r in every if r.get("jdk")), "?")
+    vm = next((r["jvm"] for r in every if r.get("jvm")), "?")
     out = ["# Benchmarks", "",
            "Generated by `bench/run` (" + a.mode + " mode) — do not edit by hand. Every ratio is between "
            "results of one JMH run (one group below, which includes its baselines) on this one machine; the "
@@ -309,7 +498,7 @@ def main():
            "from the best (fastest) JMH iteration of the cell — on a shared machine other processes only "
            "add time, so the best iteration is the least disturbed estimate (the JSON keeps every "
            "iteration). Ratios: Accel cpu's speed relative to the peer (> 1: Accel is faster).",
-           f"- Machine load (1-minute load average) at start / end of the run: {load_note(a.results)}",
+           f"- Machine load (1, 5, 15-minute load average) at start / end of the run: {load_note(a.results)}",
            "- Batch rows: Accel's batch API (`AccelProvider.crypto().sealAll/digestAll`, 64 messages per "
            "call) against a JCA loop over the same messages for the other providers; time per message.",
            "- Device tier (issue 5: throughput and host CPU per request on the emulated devices, the "
@@ -317,6 +506,7 @@ def main():
            "from the probes it names (they need minutes per point, not a JMH group).",
            ""]
     kernels = os.path.join(a.results, "c-kernels.txt")
+    default_section(a.results, out)
     out.append("## Targets (issue 6)")
     out.append("")
     targets(g, out)

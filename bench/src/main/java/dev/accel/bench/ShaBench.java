@@ -23,7 +23,9 @@ public class ShaBench {
   @Param({"SHA-224", "SHA-256", "SHA-384", "SHA-512"})
   public String algorithm;
 
-  @Param({"64", "256", "1024", "16384", "1048576"})
+  // The default list is the sizes of issue 16's default-configuration group (bench/run --only
+  // default), which cannot pass -p size because GcmBench in the same JMH run has other sizes.
+  @Param({"64", "1024", "16384", "1048576"})
   public int size;
 
   private MessageDigest md;
