@@ -9,14 +9,12 @@ module dev.accel.provider {
   requires jdk.management; // HotSpotDiagnosticMXBean: which intrinsics the JIT has (the cpu device plan)
   requires jdk.jfr; // the accel.Request event
 
+  // The public surface: the provider class and its API types. Everything else (router, engines,
+  // devices, FFM binding) is internal and may change in any release. bench/, netty/ and testvectors/
+  // run on the class path (the unnamed module), which a qualified export cannot name, so they see
+  // the internals there and nothing more is exported for them.
   exports dev.accel;
   exports dev.accel.api;
-  exports dev.accel.config;
-  exports dev.accel.core;
-  exports dev.accel.device;
-  exports dev.accel.metrics;
-  exports dev.accel.router;
-  exports dev.accel.rsa;
 
   provides java.security.Provider with
       dev.accel.AccelProvider;

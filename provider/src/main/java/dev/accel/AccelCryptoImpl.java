@@ -158,13 +158,21 @@ final class AccelCryptoImpl implements AccelCrypto {
   // ---- SHA-2 -----------------------------------------------------------------------------------
 
   @Override
-  public List<byte[]> digestAll(DigestAlgorithm algorithm, List<byte[]> messages) {
-    Objects.requireNonNull(algorithm, "algorithm");
+  public List<byte[]> digestAll(String algorithmName, List<byte[]> messages)
+      throws java.security.NoSuchAlgorithmException {
+    Objects.requireNonNull(algorithmName, "algorithm");
+    DigestAlgorithm algorithm = null;
+    for (DigestAlgorithm a : DigestAlgorithm.values()) {
+      if (a.deviceOpcode() != 0 && a.jcaName().equalsIgnoreCase(algorithmName)) {
+        algorithm = a;
+      }
+    }
+    if (algorithm == null) {
+      throw new java.security.NoSuchAlgorithmException(
+          algorithmName + " is not a batch digest (SHA-224, SHA-256, SHA-384, SHA-512)");
+    }
     for (byte[] m : Objects.requireNonNull(messages, "messages")) {
       Objects.requireNonNull(m, "message");
-    }
-    if (algorithm.deviceOpcode() == 0) {
-      throw new IllegalArgumentException(algorithm.jcaName() + " is not a batch digest (SHA-224/256/384/512)");
     }
     List<Op> ops = new ArrayList<>(messages.size());
     for (byte[] m : messages) {

@@ -8,7 +8,7 @@ import dev.accel.device.DeviceSelfTest;
 import dev.accel.ffm.NativeLibrary;
 import dev.accel.metrics.GcmCallCounters;
 import dev.accel.metrics.RouteCounters;
-import dev.accel.metrics.RouteStats;
+import dev.accel.api.RouteStats;
 import dev.accel.router.DeviceSelection;
 import dev.accel.router.Router;
 import dev.accel.spi.Services;
@@ -129,8 +129,8 @@ public final class AccelProvider extends Provider {
    * public) through every route this provider has: each device, then the software tier.
    * Device failures are results, never exceptions.
    */
-  public List<DeviceSelfTest.Result> runSelfTests() {
-    List<DeviceSelfTest.Result> out = new ArrayList<>();
+  public List<dev.accel.api.SelfTestResult> runSelfTests() {
+    List<dev.accel.api.SelfTestResult> out = new ArrayList<>();
     for (Device d : router.devices()) {
       out.addAll(DeviceSelfTest.run(d));
     }
@@ -146,7 +146,7 @@ public final class AccelProvider extends Provider {
    * @param reason why not, or the device's own reason text; empty when all is well
    */
   public record DeviceHealthReport(
-      String name, String backend, DeviceHealth.State state, boolean usable, String reason, int inflight) {}
+      String name, String backend, String state, boolean usable, String reason, int inflight) {}
 
   /** Per-device health with reason. */
   public List<DeviceHealthReport> deviceHealth() {
@@ -159,7 +159,7 @@ public final class AccelProvider extends Provider {
       DeviceHealth h = d.health();
       boolean usable = h.usable() && st.usable();
       String reason = !st.usable() ? st.reason() : h.reason();
-      out.add(new DeviceHealthReport(d.name(), d.backend(), h.state(), usable, reason == null ? "" : reason, st.inflight()));
+      out.add(new DeviceHealthReport(d.name(), d.backend(), h.state().name(), usable, reason == null ? "" : reason, st.inflight()));
     }
     return out;
   }
@@ -177,7 +177,7 @@ public final class AccelProvider extends Provider {
         problems.add(h.name() + " unusable: " + h.state() + (h.reason().isEmpty() ? "" : " (" + h.reason() + ")"));
       }
     }
-    for (DeviceSelfTest.Result r : runSelfTests()) {
+    for (dev.accel.api.SelfTestResult r : runSelfTests()) {
       if (r.failed()) {
         problems.add("self-test " + r);
       }

@@ -1,12 +1,13 @@
 package dev.accel;
 
+import dev.accel.api.HistogramSnapshot;
 import dev.accel.device.Device;
 import dev.accel.device.NativeDevice;
-import dev.accel.metrics.AccelMetricsMXBean;
+import dev.accel.api.AccelMetricsMXBean;
 import dev.accel.metrics.GcmCallCounters;
 import dev.accel.metrics.Log2Histogram;
 import dev.accel.metrics.RouteCounters;
-import dev.accel.metrics.RouteStats;
+import dev.accel.api.RouteStats;
 import dev.accel.router.Router;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Cleaner;
@@ -120,9 +121,9 @@ final class ProviderMetrics implements AccelMetricsMXBean {
 
   @Override
   public Map<String, String> getLatencyHistograms() {
-    Map<String, Log2Histogram.Snapshot> acc = new TreeMap<>();
+    Map<String, HistogramSnapshot> acc = new TreeMap<>();
     for (RouteStats.Row r : counters.snapshot().rows()) {
-      acc.merge(r.algorithm() + "|" + r.route(), r.latencyNanos(), Log2Histogram.Snapshot::plus);
+      acc.merge(r.algorithm() + "|" + r.route(), r.latencyNanos(), HistogramSnapshot::plus);
     }
     Map<String, String> out = new TreeMap<>();
     acc.forEach((k, v) -> out.put(k, v.render()));

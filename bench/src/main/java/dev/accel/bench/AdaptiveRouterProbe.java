@@ -144,7 +144,7 @@ public final class AdaptiveRouterProbe {
 
   /** Share of an adaptive provider's seals in the measured rounds that took the device route. */
   private static String deviceShare(AccelProvider a) {
-    dev.accel.metrics.RouteStats st = a.router().counters().snapshot();
+    dev.accel.api.RouteStats st = a.router().counters().snapshot();
     long onDevice = st.ops(dev.accel.router.Router.ALG_GCM_SEAL, dev.accel.metrics.RouteCounters.DEVICE);
     long onSoftware = st.ops(dev.accel.router.Router.ALG_GCM_SEAL, dev.accel.metrics.RouteCounters.SOFTWARE);
     return onDevice + onSoftware == 0 ? "-"

@@ -113,7 +113,7 @@ public class BatchBench {
   public int digestBatch() throws Exception {
     int n = 0;
     if (accel != null) {
-      for (byte[] d : accel.crypto().digestAll(alg, messages)) {
+      for (byte[] d : accel.crypto().digestAll(alg.jcaName(), messages)) {
         n += d.length;
       }
       return n;

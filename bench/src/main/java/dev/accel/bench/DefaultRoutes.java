@@ -1,7 +1,7 @@
 package dev.accel.bench;
 
 import dev.accel.AccelProvider;
-import dev.accel.metrics.RouteStats;
+import dev.accel.api.RouteStats;
 import java.security.MessageDigest;
 import java.security.Signature;
 import java.util.ArrayList;

@@ -94,7 +94,7 @@ public final class AccelAsyncPrivateKeyMethod implements OpenSslAsyncPrivateKeyM
   /**
    * @param crypto Accel's batch API ({@code AccelProvider#crypto()})
    * @param key the server's RSA private key: a device-resident handle ({@code
-   *     dev.accel.rsa.AccelKeys#deviceResident}) or any RSA private key Accel accepts
+   *     dev.accel.api.AccelKeys#deviceResident}) or any RSA private key Accel accepts
    * @param maxBatch most signatures per submission (1..4096)
    * @param maxInFlightBatches most submissions outstanding at once (1..64)
    */

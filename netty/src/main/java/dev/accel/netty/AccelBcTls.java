@@ -30,7 +30,7 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JceAEADCipherImpl;
  * <p>{@link #jsseProvider(Provider, boolean)} with {@code true} also signs the server's RSA
  * handshake signatures (CertificateVerify in TLS 1.3, ServerKeyExchange in TLS 1.2) with Accel's
  * {@code RSASSA-PSS}: the key may then be Accel's device-resident handle ({@code
- * dev.accel.rsa.AccelKeys#deviceResident}), served by {@link AccelKeyManager}. BCJSSE has no
+ * dev.accel.api.AccelKeys#deviceResident}), served by {@link AccelKeyManager}. BCJSSE has no
  * delegated tasks, so the signature runs on the thread that drives the engine (the event loop).
  * Only RSA-PSS ({@code rsa_pss_rsae_*}) goes through this path; BC signs TLS 1.2 {@code
  * rsa_pkcs1_*} with a raw {@code NoneWithRSA} signer that stays with BC's usual lookups (an

@@ -11,7 +11,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
 /**
  * A server key manager with exactly one identity: a certificate chain and a private key that need
  * not have an encoding, such as Accel's device-resident RSA handle ({@code
- * dev.accel.rsa.AccelKeys#deviceResident}). JSSE signs with whatever provider accepts the key;
+ * dev.accel.api.AccelKeys#deviceResident}). JSSE signs with whatever provider accepts the key;
  * for the handle that is Accel only (its {@code SupportedKeyClasses}), whatever the provider
  * order. Netty's {@code SslContextBuilder.forServer(key, chain)} cannot carry such a key (it
  * builds a PKCS#12 store), {@code SslContextBuilder.forServer(KeyManager)} can.

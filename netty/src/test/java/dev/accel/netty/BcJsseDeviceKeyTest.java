@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.accel.AccelProvider;
 import dev.accel.device.EmulatorControl;
 import dev.accel.device.NativeDevice;
-import dev.accel.rsa.AccelKeys;
+import dev.accel.api.AccelKeys;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;

@@ -1,12 +1,13 @@
 package dev.accel.netty;
 
+import dev.accel.api.HistogramSnapshot;
 import dev.accel.AccelProvider;
 import dev.accel.device.DeviceOptions;
 import dev.accel.device.Devices;
 import dev.accel.device.EmulatorControl;
 import dev.accel.device.NativeDevice;
 import dev.accel.metrics.Log2Histogram;
-import dev.accel.rsa.AccelKeys;
+import dev.accel.api.AccelKeys;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -185,7 +186,7 @@ public final class HandshakeBench {
       double jvmMs,
       double clientMs,
       long deviceSignatures,
-      Log2Histogram.Snapshot deviceBatches,
+      HistogramSnapshot deviceBatches,
       AccelAsyncPrivateKeyMethod.BatchStats signer) {}
 
   public static void main(String[] args) throws Exception {
@@ -336,7 +337,7 @@ public final class HandshakeBench {
     System.gc();
     accel.resetStats();
     AccelAsyncPrivateKeyMethod.BatchStats m0 = method == null ? null : method.stats();
-    Log2Histogram.Snapshot d0 = device.batchSizes().snapshot();
+    HistogramSnapshot d0 = device.batchSizes().snapshot();
     Map<String, Long> namesBefore = Boolean.getBoolean("bench.threads") ? byName() : null;
     Timed.NANOS.reset();
     Timed.COUNT.reset();
@@ -345,7 +346,7 @@ public final class HandshakeBench {
     drive(h, client, handshakes, concurrency);
     long wall = System.nanoTime() - t0;
     Cpu used = cpu().since(before);
-    Log2Histogram.Snapshot d = minus(device.batchSizes().snapshot(), d0);
+    HistogramSnapshot d = minus(device.batchSizes().snapshot(), d0);
     long devSigns = accel.stats().ops(TestSupport.RSA_PRIVATE, TestSupport.DEVICE);
     Result r =
         new Result(
@@ -388,7 +389,7 @@ public final class HandshakeBench {
     if (r.deviceSignatures() == 0) {
       return "-";
     }
-    Log2Histogram.Snapshot d = r.deviceBatches();
+    HistogramSnapshot d = r.deviceBatches();
     String s =
         String.format(
             Locale.ROOT, "device: avg %.1f over %d submits %s", (double) d.sum() / d.count(), d.count(), d.render());
@@ -409,7 +410,7 @@ public final class HandshakeBench {
     Map<String, Double> rate = new java.util.LinkedHashMap<>();
     results.forEach(
         (mode, rs) -> {
-          Log2Histogram.Snapshot d = rs.getFirst().deviceBatches();
+          HistogramSnapshot d = rs.getFirst().deviceBatches();
           long signs = 0;
           for (int i = 0; i < rs.size(); i++) {
             if (i > 0) {
@@ -429,7 +430,7 @@ public final class HandshakeBench {
     System.out.println();
     results.forEach(
         (mode, rs) -> {
-          Log2Histogram.Snapshot d = rs.getFirst().deviceBatches();
+          HistogramSnapshot d = rs.getFirst().deviceBatches();
           AccelAsyncPrivateKeyMethod.BatchStats sig = rs.getFirst().signer();
           for (int i = 1; i < rs.size(); i++) {
             d = d.plus(rs.get(i).deviceBatches());
@@ -508,12 +509,12 @@ public final class HandshakeBench {
     }
   }
 
-  private static Log2Histogram.Snapshot minus(Log2Histogram.Snapshot a, Log2Histogram.Snapshot b) {
+  private static HistogramSnapshot minus(HistogramSnapshot a, HistogramSnapshot b) {
     long[] c = a.counts().clone();
     for (int i = 0; i < c.length; i++) {
       c[i] -= b.counts()[i];
     }
-    return new Log2Histogram.Snapshot(c, a.sum() - b.sum());
+    return new HistogramSnapshot(c, a.sum() - b.sum());
   }
 
   private static AccelAsyncPrivateKeyMethod.BatchStats plus(

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.accel.AccelProvider;
 import dev.accel.device.EmulatorControl;
 import dev.accel.device.NativeDevice;
-import dev.accel.metrics.RouteStats;
+import dev.accel.api.RouteStats;
 import dev.accel.netty.records.BcTls13Handshaker;
 import dev.accel.netty.records.RecordBatcher;
 import dev.accel.netty.records.Tls13RecordHandler;
@@ -118,7 +118,7 @@ class RecordHandlerTest {
   @Test
   void theHandshakeCanBeSignedOnAccelWithTheDeviceResidentKey() throws Exception {
     TestPki pki = TestPki.rsa2048();
-    java.security.PrivateKey handle = dev.accel.rsa.AccelKeys.deviceResident(pki.key());
+    java.security.PrivateKey handle = dev.accel.api.AccelKeys.deviceResident(pki.key());
     org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto crypto =
         new AccelBcTls.CryptoProvider(accel, true).create(new java.security.SecureRandom());
     byte[] data = new byte[64 * 1024];

@@ -9,7 +9,7 @@ import dev.accel.AccelProvider;
 import dev.accel.device.EmulatorControl;
 import dev.accel.device.NativeDevice;
 import dev.accel.metrics.GcmCallCounters;
-import dev.accel.metrics.RouteStats;
+import dev.accel.api.RouteStats;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import java.util.Random;

@@ -1,6 +1,5 @@
 package dev.accel.api;
 
-import dev.accel.core.DigestAlgorithm;
 import java.security.PrivateKey;
 import java.security.spec.AlgorithmParameterSpec;
 import java.util.List;
@@ -31,8 +30,13 @@ public interface AccelCrypto {
   /** Opens every message in one submission; element i of the result belongs to request i. */
   List<CompletableFuture<byte[]>> openAll(List<GcmRequest> requests);
 
-  /** Digests every message; element i is the digest of message i. */
-  List<byte[]> digestAll(DigestAlgorithm algorithm, List<byte[]> messages);
+  /**
+   * Digests every message; element i is the digest of message i.
+   *
+   * @param algorithm {@code SHA-224}, {@code SHA-256}, {@code SHA-384} or {@code SHA-512}
+   * @throws java.security.NoSuchAlgorithmException for any other name
+   */
+  List<byte[]> digestAll(String algorithm, List<byte[]> messages) throws java.security.NoSuchAlgorithmException;
 
   /**
    * Signs one message with a JCA signature algorithm of this provider ({@code SHA256withRSA},

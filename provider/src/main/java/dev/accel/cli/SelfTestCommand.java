@@ -33,7 +33,7 @@ final class SelfTestCommand implements Command {
       }
       try (NativeDevice d = Devices.open(backend, DeviceOptions.defaults())) {
         devices++;
-        for (DeviceSelfTest.Result r : DeviceSelfTest.run(d)) {
+        for (dev.accel.api.SelfTestResult r : DeviceSelfTest.run(d)) {
           out.println(r);
           switch (r.outcome()) {
             case PASS -> pass++;

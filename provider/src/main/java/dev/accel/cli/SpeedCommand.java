@@ -16,7 +16,6 @@ import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * {@code accel speed}: a quick comparison on this machine, like {@code openssl speed}: Accel (as
@@ -99,7 +98,7 @@ final class SpeedCommand implements Command {
       return 2;
     }
     AccelProvider accel = config.isEmpty() ? new AccelProvider() : AccelProvider.withConfig(config);
-    Provider bc = new BouncyCastleProvider();
+    Provider bc = dev.accel.soft.BcTier.jcaProvider();
     out.printf(
         "accel speed: APPROXIMATE (plain timing loops, not JMH; one thread; %.1f s per cell after "
             + "as long a warm-up; the JMH suite in bench/ is the reference)%n",

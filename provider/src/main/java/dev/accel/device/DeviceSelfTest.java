@@ -1,5 +1,7 @@
 package dev.accel.device;
 
+import dev.accel.api.SelfTestResult;
+import dev.accel.api.SelfTestResult.Outcome;
 import dev.accel.engine.Engine;
 import dev.accel.engine.Op;
 import dev.accel.core.AesKeyMaterial;
@@ -25,25 +27,6 @@ import javax.crypto.spec.SecretKeySpec;
 public final class DeviceSelfTest {
   private DeviceSelfTest() {}
 
-  /** PASS, FAIL, or SKIP (the device does not offer the operation). */
-  public enum Outcome {
-    PASS,
-    FAIL,
-    SKIP
-  }
-
-  /** One device x operation result. */
-  public record Result(String device, String test, Outcome outcome, String detail) {
-    public boolean failed() {
-      return outcome == Outcome.FAIL;
-    }
-
-    @Override
-    public String toString() {
-      return String.format("%-8s %-28s %s%s", device, test, outcome, detail.isEmpty() ? "" : "  " + detail);
-    }
-  }
-
   private static final HexFormat HEX = HexFormat.of();
 
   // A fixed RSA-2048 two-prime key (generated once with openssl genrsa; test use only).
@@ -64,13 +47,13 @@ public final class DeviceSelfTest {
   }
 
   /** Runs every known-answer test on {@code device}; never throws for a device failure. */
-  public static List<Result> run(Engine device) {
+  public static List<SelfTestResult> run(Engine device) {
     return run(device, device.name());
   }
 
   /** {@link #run(Engine)} with the results labelled {@code label}. */
-  public static List<Result> run(Engine device, String label) {
-    List<Result> results = new ArrayList<>();
+  public static List<SelfTestResult> run(Engine device, String label) {
+    List<SelfTestResult> results = new ArrayList<>();
     for (int keyLen : new int[] {16, 24, 32}) {
       gcm(device, keyLen, results);
     }
@@ -82,22 +65,22 @@ public final class DeviceSelfTest {
     if (label.equals(device.name())) {
       return results;
     }
-    List<Result> named = new ArrayList<>(results.size());
-    for (Result r : results) {
-      named.add(new Result(label, r.test(), r.outcome(), r.detail()));
+    List<SelfTestResult> named = new ArrayList<>(results.size());
+    for (SelfTestResult r : results) {
+      named.add(new SelfTestResult(label, r.test(), r.outcome(), r.detail()));
     }
     return named;
   }
 
-  private static Result pass(Engine d, String test) {
-    return new Result(d.name(), test, Outcome.PASS, "");
+  private static SelfTestResult pass(Engine d, String test) {
+    return new SelfTestResult(d.name(), test, Outcome.PASS, "");
   }
 
-  private static Result fail(Engine d, String test, String why) {
-    return new Result(d.name(), test, Outcome.FAIL, why);
+  private static SelfTestResult fail(Engine d, String test, String why) {
+    return new SelfTestResult(d.name(), test, Outcome.FAIL, why);
   }
 
-  private static Result fail(Engine d, String test, Throwable t) {
+  private static SelfTestResult fail(Engine d, String test, Throwable t) {
     return fail(d, test, t.getClass().getSimpleName() + ": " + t.getMessage());
   }
 
@@ -109,7 +92,7 @@ public final class DeviceSelfTest {
     return b;
   }
 
-  private static void gcm(Engine d, int keyLen, List<Result> out) {
+  private static void gcm(Engine d, int keyLen, List<SelfTestResult> out) {
     String name = "AES-" + keyLen * 8 + "-GCM";
     byte[] key = pattern(keyLen, keyLen);
     byte[] iv = pattern(12, 1);
@@ -118,9 +101,9 @@ public final class DeviceSelfTest {
     int tagLen = 16;
     if (!d.supports(new Op.GcmSeal(new AesKeyMaterial(key), iv, tagLen, aad, 0, aad.length, pt, 0, pt.length,
         new byte[pt.length + tagLen], 0))) {
-      out.add(new Result(d.name(), name + " seal", Outcome.SKIP, "not supported"));
-      out.add(new Result(d.name(), name + " open", Outcome.SKIP, "not supported"));
-      out.add(new Result(d.name(), name + " bad-tag", Outcome.SKIP, "not supported"));
+      out.add(new SelfTestResult(d.name(), name + " seal", Outcome.SKIP, "not supported"));
+      out.add(new SelfTestResult(d.name(), name + " open", Outcome.SKIP, "not supported"));
+      out.add(new SelfTestResult(d.name(), name + " bad-tag", Outcome.SKIP, "not supported"));
       return;
     }
     byte[] expected;
@@ -167,11 +150,11 @@ public final class DeviceSelfTest {
     }
   }
 
-  private static void digest(Engine d, DigestAlgorithm alg, List<Result> out) {
+  private static void digest(Engine d, DigestAlgorithm alg, List<SelfTestResult> out) {
     String name = alg.jcaName();
     byte[] msg = pattern(1000, alg.ordinal());
     if (!d.supports(new Op.Digest(alg, msg, 0, msg.length, new byte[alg.digestLenBytes()], 0))) {
-      out.add(new Result(d.name(), name, Outcome.SKIP, "not supported"));
+      out.add(new SelfTestResult(d.name(), name, Outcome.SKIP, "not supported"));
       return;
     }
     try {
@@ -186,7 +169,7 @@ public final class DeviceSelfTest {
     }
   }
 
-  private static void rsa(Engine d, List<Result> out) {
+  private static void rsa(Engine d, List<SelfTestResult> out) {
     RsaKeyMaterial k = RSA_KEY;
     String bits = "RSA-" + k.modulusBits();
     byte[] input = pattern(k.modulusBytes(), 3);
@@ -204,7 +187,7 @@ public final class DeviceSelfTest {
         out.add(fail(d, bits + " private CRT", e));
       }
     } else {
-      out.add(new Result(d.name(), bits + " private CRT", Outcome.SKIP, "not supported"));
+      out.add(new SelfTestResult(d.name(), bits + " private CRT", Outcome.SKIP, "not supported"));
     }
     if (d.supports(new Op.RsaPublic(k, input, new byte[k.modulusBytes()]))) {
       try {
@@ -218,7 +201,7 @@ public final class DeviceSelfTest {
         out.add(fail(d, bits + " public", e));
       }
     } else {
-      out.add(new Result(d.name(), bits + " public", Outcome.SKIP, "not supported"));
+      out.add(new SelfTestResult(d.name(), bits + " public", Outcome.SKIP, "not supported"));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.accel.metrics;
 
+import dev.accel.api.RouteStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,5 +1,6 @@
 package dev.accel.queue;
 
+import dev.accel.api.HistogramSnapshot;
 import dev.accel.core.AesKeyMaterial;
 import dev.accel.core.RsaKeyMaterial;
 import dev.accel.device.DeviceException;
@@ -1330,7 +1331,7 @@ public final class DeviceQueue implements AutoCloseable {
   }
 
   /** Requests per accel_submit downcall. */
-  public Log2Histogram.Snapshot batchSizes() {
+  public HistogramSnapshot batchSizes() {
     return batchSizes.snapshot();
   }
 

@@ -112,6 +112,19 @@ public final class RsaKeys {
     }
   }
 
+  /** The handle behind {@link dev.accel.api.AccelKeys#deviceResident}. */
+  public static AccelRsaPrivateKeyHandle deviceResident(java.security.interfaces.RSAPrivateCrtKey key)
+      throws InvalidKeyException {
+    if (key == null) {
+      throw new InvalidKeyException("Key must not be null");
+    }
+    Converted c = convert(key);
+    if (!c.material().hasCrt()) {
+      throw new InvalidKeyException("Some of the CRT-specific components are not available");
+    }
+    return new AccelRsaPrivateKeyHandle(c.material());
+  }
+
   /** True when {@code key} is the caller's handle type or one of the standard RSA interfaces. */
   public static boolean isDeviceHandle(Key key) {
     return key instanceof AccelRsaPrivateKeyHandle;

@@ -52,6 +52,11 @@ public final class BcTier implements Engine {
     return "bc";
   }
 
+  /** Bouncy Castle's own JCA provider (a new instance), for side-by-side comparisons ({@code accel speed}). */
+  public static java.security.Provider jcaProvider() {
+    return new org.bouncycastle.jce.provider.BouncyCastleProvider();
+  }
+
   @Override
   public boolean isSoftware() {
     return true;

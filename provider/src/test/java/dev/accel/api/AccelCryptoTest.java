@@ -156,7 +156,7 @@ class AccelCryptoTest {
       for (int i = 0; i < 40; i++) {
         msgs.add(bytes(r, i * 53));
       }
-      List<byte[]> out = p.crypto().digestAll(alg, msgs);
+      List<byte[]> out = p.crypto().digestAll(alg.jcaName(), msgs);
       for (int i = 0; i < msgs.size(); i++) {
         assertArrayEquals(MessageDigest.getInstance(alg.jcaName(), "SUN").digest(msgs.get(i)), out.get(i));
       }

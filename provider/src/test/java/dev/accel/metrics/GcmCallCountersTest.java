@@ -1,5 +1,6 @@
 package dev.accel.metrics;
 
+import dev.accel.api.AccelMetricsMXBean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

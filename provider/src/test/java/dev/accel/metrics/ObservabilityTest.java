@@ -1,5 +1,6 @@
 package dev.accel.metrics;
 
+import dev.accel.api.HistogramSnapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,7 +43,7 @@ class ObservabilityTest {
     for (long v : new long[] {0, 1, 2, 3, 4, 7, 8, 1000}) {
       h.record(v);
     }
-    Log2Histogram.Snapshot s = h.snapshot();
+    HistogramSnapshot s = h.snapshot();
     assertEquals(8, s.count());
     assertEquals(1, s.counts()[0]);
     assertEquals(1, s.counts()[1]);
@@ -58,12 +59,12 @@ class ObservabilityTest {
     try (NativeDevice d = Devices.open("emu", DeviceOptions.defaults())) {
       AccelProvider p = withDevice(d);
       assertTrue(p.loadingError().isEmpty(), p.loadingError().toString());
-      List<DeviceSelfTest.Result> r = p.runSelfTests();
+      List<dev.accel.api.SelfTestResult> r = p.runSelfTests();
       assertTrue(r.stream().anyMatch(x -> x.device().equals("emu0") || x.device().startsWith("emu")), r.toString());
       assertTrue(r.stream().anyMatch(x -> x.device().equals("software:bc")), r.toString());
-      assertTrue(r.stream().noneMatch(DeviceSelfTest.Result::failed), r.toString());
+      assertTrue(r.stream().noneMatch(dev.accel.api.SelfTestResult::failed), r.toString());
       assertTrue(r.stream().filter(x -> x.device().equals("software:bc"))
-          .filter(x -> x.outcome() == DeviceSelfTest.Outcome.PASS).count() >= 9, r.toString());
+          .filter(x -> x.outcome() == dev.accel.api.SelfTestResult.Outcome.PASS).count() >= 9, r.toString());
       p.assertHealthy();
       d.emulator().orElseThrow().inject(Fault.REMOVE, 0, 0);
       IllegalStateException e = assertThrows(IllegalStateException.class, p::assertHealthy);
@@ -93,7 +94,7 @@ class ObservabilityTest {
       for (int i = 0; i < 20; i++) {
         MessageDigest.getInstance("SHA-256", p).digest(new byte[100 + i]);
       }
-      p.crypto().digestAll(dev.accel.core.DigestAlgorithm.SHA256, java.util.Collections.nCopies(30, new byte[10]));
+      p.crypto().digestAll("SHA-256", java.util.Collections.nCopies(30, new byte[10]));
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
       ObjectName name = new ObjectName(p.metricsMBeanName());
       assertEquals("Provider", name.getKeyProperty("type"));

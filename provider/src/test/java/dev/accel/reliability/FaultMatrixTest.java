@@ -10,7 +10,7 @@ import dev.accel.device.EmulatorControl;
 import dev.accel.device.EmulatorControl.Fault;
 import dev.accel.device.NativeDevice;
 import dev.accel.metrics.RouteCounters;
-import dev.accel.metrics.RouteStats;
+import dev.accel.api.RouteStats;
 import dev.accel.queue.DeviceQueue;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -12,7 +12,7 @@ import dev.accel.device.EmulatorControl;
 import dev.accel.device.EmulatorControl.Fault;
 import dev.accel.device.NativeDevice;
 import dev.accel.metrics.RouteCounters;
-import dev.accel.metrics.RouteStats;
+import dev.accel.api.RouteStats;
 import dev.accel.queue.DeviceQueue;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +103,7 @@ class SoakTest {
       // The device comes back: the breaker re-probes and closes; a clean run goes to the device.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (!accel.deviceHealth().get(0).usable() && System.nanoTime() - deadline < 0) {
-        accel.crypto().digestAll(dev.accel.core.DigestAlgorithm.SHA256, List.of(new byte[64]));
+        accel.crypto().digestAll("SHA-256", List.of(new byte[64]));
         Thread.sleep(20);
       }
       assertTrue(accel.deviceHealth().get(0).usable(), "device did not recover: " + accel.deviceHealth());

@@ -12,7 +12,7 @@ import dev.accel.device.Devices;
 import dev.accel.device.EmulatorControl.Fault;
 import dev.accel.device.NativeDevice;
 import dev.accel.metrics.RouteCounters;
-import dev.accel.metrics.RouteStats;
+import dev.accel.api.RouteStats;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;

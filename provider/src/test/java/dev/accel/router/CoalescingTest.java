@@ -1,5 +1,6 @@
 package dev.accel.router;
 
+import dev.accel.api.HistogramSnapshot;
 import dev.accel.testing.Ops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,7 +70,7 @@ class CoalescingTest {
       }
       assertTrue(errors.isEmpty(), errors.toString());
       DeviceQueue q = d.queue();
-      Log2Histogram.Snapshot b = q.batchSizes();
+      HistogramSnapshot b = q.batchSizes();
       assertEquals(callers, b.sum(), "every request submitted exactly once: " + b.render());
       assertTrue(q.submitCount() < callers, "no coalescing: " + q.submitCount() + " doorbells, " + b.render());
       assertTrue(b.quantileUpperBound(1.0) > 1, b.render());

@@ -11,7 +11,7 @@ import dev.accel.device.DeviceOptions;
 import dev.accel.device.Devices;
 import dev.accel.device.EmulatorControl;
 import dev.accel.metrics.RouteCounters;
-import dev.accel.metrics.RouteStats;
+import dev.accel.api.RouteStats;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;

@@ -7,7 +7,7 @@ import dev.accel.AccelProvider;
 import dev.accel.core.DigestAlgorithm;
 import dev.accel.device.DeviceCapabilities;
 import dev.accel.metrics.RouteCounters;
-import dev.accel.metrics.RouteStats;
+import dev.accel.api.RouteStats;
 import dev.accel.router.Router;
 import java.util.Map;
 import java.util.TreeMap;

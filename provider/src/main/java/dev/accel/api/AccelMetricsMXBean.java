@@ -1,4 +1,4 @@
-package dev.accel.metrics;
+package dev.accel.api;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.accel.metrics;
+package dev.accel.api;
 
 import java.util.Comparator;
 import java.util.List;
@@ -18,9 +18,9 @@ public record RouteStats(List<Row> rows) {
       String reason,
       long ops,
       long bytes,
-      Log2Histogram.Snapshot latencyNanos) {
+      HistogramSnapshot latencyNanos) {
     public Row(String algorithm, String route, String tier, String reason, long ops, long bytes) {
-      this(algorithm, route, tier, reason, ops, bytes, new Log2Histogram().snapshot());
+      this(algorithm, route, tier, reason, ops, bytes, HistogramSnapshot.empty());
     }
   }
 
@@ -59,8 +59,8 @@ public record RouteStats(List<Row> rows) {
   }
 
   /** Latency histogram of {@code algorithm} (null: any) on {@code route} (null: any). */
-  public Log2Histogram.Snapshot latency(String algorithm, String route) {
-    Log2Histogram.Snapshot sum = new Log2Histogram().snapshot();
+  public HistogramSnapshot latency(String algorithm, String route) {
+    HistogramSnapshot sum = HistogramSnapshot.empty();
     for (Row r : rows) {
       if ((algorithm == null || r.algorithm().equals(algorithm))
           && (route == null || r.route().equals(route))) {
