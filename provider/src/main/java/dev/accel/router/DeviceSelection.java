@@ -24,6 +24,9 @@ import java.util.List;
  * serves as {@code bc} and its counter label says so ({@code bc(native-unavailable)}).
  */
 public final class DeviceSelection {
+  private static final System.Logger LOG = System.getLogger("dev.accel");
+  /** Causes already logged in this process: a provider built three times says it once. */
+  private static final java.util.Set<String> LOGGED = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final List<Device> devices;
   private final List<Engine> software;
   private final List<String> softwareLabels;
@@ -58,7 +61,14 @@ public final class DeviceSelection {
         } else {
           status.add("auto: no UADK accelerator present");
         }
-        tryOpen("cpu", config, devices, status);
+        if (!tryOpen("cpu", config, devices, status) && devices.isEmpty()) {
+          String why = status.get(status.size() - 1);
+          if (LOGGED.add(why)) {
+            LOG.log(System.Logger.Level.WARNING, "Accel: no device could be opened (" + why + "); every request"
+                + " runs on the software tier (" + config.software() + "), slower than the JDK's own providers for"
+                + " AES-GCM and SHA-2. See docs/configuration.md, accel.devices.");
+          }
+        }
       } else if (!wanted.equals(List.of("none"))) {
         for (String backend : wanted) {
           tryOpen(backend, config, devices, status);
@@ -149,13 +159,16 @@ public final class DeviceSelection {
     }
   }
 
-  private static void tryOpen(String backend, AccelConfig config, List<Device> devices, List<String> status) {
+  /** Opens {@code backend} into {@code devices}; false (and why in {@code status}) when it cannot. */
+  private static boolean tryOpen(String backend, AccelConfig config, List<Device> devices, List<String> status) {
     try {
       Device d = "cpu".equals(backend) ? openCpu(config) : DeviceBackends.open(backend, config);
       devices.add(d);
       status.add(backend + ": opened " + d.name());
+      return true;
     } catch (DeviceBackends.UnavailableException e) {
       status.add(backend + ": unavailable (" + e.getMessage() + ")");
+      return false;
     }
   }
 

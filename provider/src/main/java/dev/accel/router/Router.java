@@ -274,11 +274,13 @@ public final class Router {
         }
       }
     }
+    int last = -1;
     for (int i = 0; i < software.length; i++) {
       Engine e = software[i];
       if (!e.supports(op)) {
         continue;
       }
+      last = slots.length + i;
       try {
         int n = e.run(op);
         ledger.served(slots.length + i, kind, why, op.sizeBytes(), t0, 1);
@@ -294,6 +296,11 @@ public final class Router {
         }
         why = bug(e.name(), ex);
       }
+    }
+    if (last >= 0) {
+      // Refused, not served: counted on the last engine tried with the reason (a key whose every
+      // result failed its check shows as fallback-verify-fault there).
+      ledger.served(last, kind, why, op.sizeBytes(), t0, 1);
     }
     throw new Exhausted(why);
   }

@@ -47,6 +47,43 @@ public final class ChildMain {
         check(Cipher.getInstance("AES/GCM/NoPadding").getProvider() == accel, "preferred for GCM");
         check(MessageDigest.getInstance("SHA-256").getProvider() != accel, "not preferred for SHA-256");
       }
+      case "defaultRound" -> {
+        // No accel.* setting at all, Accel first: one round of each family through JCA defaults,
+        // then the provider's own account of who served it.
+        Security.insertProviderAt(newAccel(), 1);
+        accel = Security.getProvider("Accel");
+        byte[] k = new byte[32];
+        byte[] n = new byte[12];
+        Cipher enc = Cipher.getInstance("AES/GCM/NoPadding");
+        check(enc.getProvider() == accel, "GCM from Accel");
+        enc.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(k, "AES"), new GCMParameterSpec(128, n));
+        byte[] ct = enc.doFinal(new byte[1000]);
+        Cipher dec = Cipher.getInstance("AES/GCM/NoPadding");
+        dec.init(Cipher.DECRYPT_MODE, new SecretKeySpec(k, "AES"), new GCMParameterSpec(128, n));
+        check(java.util.Arrays.equals(new byte[1000], dec.doFinal(ct)), "GCM round trip");
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        check(md.getProvider() == accel, "SHA-256 from Accel");
+        md.digest(new byte[64]);
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA", "SunRsaSign");
+        g.initialize(2048);
+        java.security.KeyPair kp = g.generateKeyPair();
+        java.security.Signature s = java.security.Signature.getInstance("SHA256withRSA");
+        check(s.getProvider() == accel, "SHA256withRSA from Accel");
+        s.initSign(kp.getPrivate());
+        s.update(new byte[10]);
+        byte[] sig = s.sign();
+        java.security.Signature v = java.security.Signature.getInstance("SHA256withRSA");
+        v.initVerify(kp.getPublic());
+        v.update(new byte[10]);
+        check(v.verify(sig), "signature verifies");
+        dev.accel.AccelProvider ap = (dev.accel.AccelProvider) accel;
+        for (String line : ap.deviceStatus()) {
+          System.out.println("STATUS " + line);
+        }
+        for (dev.accel.api.RouteStats.Row r : ap.stats().rows()) {
+          System.out.println("ROW " + r.algorithm() + " " + r.route() + " " + r.tier() + " " + r.reason() + " " + r.ops());
+        }
+      }
       case "serviceLoader", "modulePath" -> {
         accel = newAccel();
         if (mode.equals("modulePath")) {
