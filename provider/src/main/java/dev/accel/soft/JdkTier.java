@@ -211,8 +211,12 @@ public final class JdkTier implements Engine {
     }
   }
 
-  /** Staged plaintext up to this size stays with the thread; larger opens stage in a fresh array. */
-  private static final int SCRATCH_KEEP_BYTES = 64 * 1024;
+  /**
+   * Staged plaintext up to this size stays with the thread (wiped after each open); larger opens
+   * stage in a fresh array. 1 MiB, as the cpu device's own staging: a fresh array per large open is
+   * a G1 humongous allocation each time (milliseconds per 1 MiB open, docs/benchmarks.md).
+   */
+  private static final int SCRATCH_KEEP_BYTES = 1 << 20;
 
   private static byte[] scratch(int n) {
     if (n > SCRATCH_KEEP_BYTES) {
@@ -220,7 +224,7 @@ public final class JdkTier implements Engine {
     }
     PerThread t = THREAD.get();
     if (t.scratch.length < n) {
-      t.scratch = new byte[Math.max(n, Math.min(SCRATCH_KEEP_BYTES, 2 * t.scratch.length))];
+      t.scratch = new byte[Math.min(SCRATCH_KEEP_BYTES, Math.max(n, 2 * t.scratch.length))];
     }
     return t.scratch;
   }

@@ -79,6 +79,11 @@ public class Sha2Digest extends MessageDigestSpi implements Cloneable {
   }
 
   private void resetState() {
+    resetState(false);
+  }
+
+  /** @param streamReset the stream already reset itself (a finished digest does: SUN and BC both) */
+  private void resetState(boolean streamReset) {
     if (buf != null) {
       Arrays.fill(buf, 0, bufLen, (byte) 0); // digests hash secrets too (HMAC keys, PRF input)
     }
@@ -94,7 +99,7 @@ public class Sha2Digest extends MessageDigestSpi implements Cloneable {
       buf = null;
       if (stream == null) {
         openStream();
-      } else {
+      } else if (!streamReset) {
         stream.reset();
       }
     }
@@ -188,9 +193,11 @@ public class Sha2Digest extends MessageDigestSpi implements Cloneable {
     if (offset < 0 || len < 0 || offset > out.length - len) {
       throw new DigestException("Buffer too short to store digest");
     }
+    boolean streamReset = false;
     try {
       if (stream != null) {
         stream.digest(out, offset);
+        streamReset = true; // a finished digest resets itself
         router.countStreamed(alg, route, totalBytes, bufferExceeded);
       } else {
         router.run(new Op.Digest(alg, buf, 0, bufLen, out, offset));
@@ -198,7 +205,7 @@ public class Sha2Digest extends MessageDigestSpi implements Cloneable {
     } catch (javax.crypto.AEADBadTagException notReachable) {
       throw new ProviderException(notReachable); // a digest has no tag
     } finally {
-      resetState();
+      resetState(streamReset);
     }
     return digestLen;
   }
