@@ -127,22 +127,22 @@ final class NativeBatch {
       case Op.GcmSeal g -> {
         c.checkGcm(false, g.key(), g.iv(), g.tagLenBytes(), g.aad(), g.aadOff(), g.aadLen(),
             g.in(), g.inOff(), g.inLen(), g.out(), g.outOff());
-        yield NativeDevice.gcmRequest(q, false, g.key(), g.iv(), g.tagLenBytes(), g.aad(), g.aadOff(),
+        yield NativeRequests.gcmRequest(q, false, g.key(), g.iv(), g.tagLenBytes(), g.aad(), g.aadOff(),
             g.aadLen(), g.in(), g.inOff(), g.inLen());
       }
       case Op.GcmOpen g -> {
         int ctLen = c.checkGcm(true, g.key(), g.iv(), g.tagLenBytes(), g.aad(), g.aadOff(), g.aadLen(),
             g.in(), g.inOff(), g.inLen(), g.out(), g.outOff());
-        yield NativeDevice.gcmRequest(q, true, g.key(), g.iv(), g.tagLenBytes(), g.aad(), g.aadOff(),
+        yield NativeRequests.gcmRequest(q, true, g.key(), g.iv(), g.tagLenBytes(), g.aad(), g.aadOff(),
             g.aadLen(), g.in(), g.inOff(), ctLen);
       }
       case Op.Digest d -> {
         c.checkDigest(d.alg(), d.in(), d.off(), d.len(), d.out(), d.outOff());
-        yield NativeDevice.digestRequest(q, d.alg(), d.in(), d.off(), d.len());
+        yield NativeRequests.digestRequest(q, d.alg(), d.in(), d.off(), d.len());
       }
       case Op.RsaPrivate r -> {
         c.checkRsa(r.key(), r.input(), true);
-        yield NativeDevice.rsaRequest(q, Opcode.RSA_PRIV_CRT, r.input(), r.key().modulusBytes());
+        yield NativeRequests.rsaRequest(q, Opcode.RSA_PRIV_CRT, r.input(), r.key().modulusBytes());
       }
       case Op.RsaPublic r -> throw new IllegalArgumentException("RSA public ops run one by one");
     };
@@ -151,11 +151,11 @@ final class NativeBatch {
   /** Writes a completed request's result into its op's {@code out}. */
   private void finish(Op op, Request r, boolean passed) throws DeviceException, AEADBadTagException {
     switch (op) {
-      case Op.GcmSeal g -> dev.finishSeal(r, passed, g.out(), g.outOff(), g.inLen(), g.tagLenBytes());
+      case Op.GcmSeal g -> NativeRequests.finishSeal(dev.name(), r, passed, g.out(), g.outOff(), g.inLen(), g.tagLenBytes());
       case Op.GcmOpen g ->
-          NativeDevice.finishOpen(r, passed, g.out(), g.outOff(), g.inLen() - g.tagLenBytes());
-      case Op.Digest d -> dev.finishDigest(r, passed, d.alg().digestLenBytes(), d.out(), d.outOff());
-      case Op.RsaPrivate p -> dev.finishDigest(r, passed, p.key().modulusBytes(), p.out(), 0);
+          NativeRequests.finishOpen(r, passed, g.out(), g.outOff(), g.inLen() - g.tagLenBytes());
+      case Op.Digest d -> NativeRequests.finishDigest(dev.name(), r, passed, d.alg().digestLenBytes(), d.out(), d.outOff());
+      case Op.RsaPrivate p -> NativeRequests.finishDigest(dev.name(), r, passed, p.key().modulusBytes(), p.out(), 0);
       case Op.RsaPublic p -> throw new IllegalStateException("RSA public ops run one by one");
     }
   }

@@ -1,12 +1,12 @@
 package dev.accel.device;
 
-import dev.accel.core.AesKeyMaterial;
+
 import dev.accel.core.DigestAlgorithm;
 import dev.accel.core.RsaKeyMaterial;
-import dev.accel.engine.Engine;
+
 import dev.accel.engine.Op;
 import dev.accel.ffm.BufferPool;
-import dev.accel.ffm.DeviceBugs;
+
 import dev.accel.ffm.DeviceHandle;
 import dev.accel.ffm.Layouts;
 import dev.accel.ffm.NativeException;
@@ -215,9 +215,6 @@ public final class NativeDevice implements Device {
     return System.nanoTime() + (timeoutNanos > 0 ? timeoutNanos : options.defaultTimeoutNanos());
   }
 
-  static long align(long n) {
-    return (n + 63) & ~63L;
-  }
 
   private void checkOpen() {
     if (closed) {
@@ -266,14 +263,14 @@ public final class NativeDevice implements Device {
       int outOff = op.outOff();
       if (!q.executeGcm(s, Opcode.GCM_SEAL, op.iv(), op.aad(), op.aadOff(), op.aadLen(), op.in(),
           op.inOff(), inLen, out, outOff, out, outOff + inLen, tagLen)) {
-        throw sealBug();
+        throw NativeRequests.sealBug(name());
       }
       return inLen + tagLen;
     }
-    Request r = gcmRequest(q, false, op.key(), op.iv(), tagLen, op.aad(), op.aadOff(), op.aadLen(),
+    Request r = NativeRequests.gcmRequest(q, false, op.key(), op.iv(), tagLen, op.aad(), op.aadOff(), op.aadLen(),
         op.in(), op.inOff(), inLen);
     try {
-      return finishSeal(r, q.execute(r, s, deadline(timeoutNanos)), op.out(), op.outOff(), inLen, tagLen);
+      return NativeRequests.finishSeal(name(), r, q.execute(r, s, deadline(timeoutNanos)), op.out(), op.outOff(), inLen, tagLen);
     } finally {
       q.release(r);
     }
@@ -302,66 +299,15 @@ public final class NativeDevice implements Device {
         Arrays.fill(tmp, 0, ctLen, (byte) 0); // plaintext must not linger in a per-thread array
       }
     }
-    Request r = gcmRequest(q, true, op.key(), op.iv(), tagLen, op.aad(), op.aadOff(), op.aadLen(),
+    Request r = NativeRequests.gcmRequest(q, true, op.key(), op.iv(), tagLen, op.aad(), op.aadOff(), op.aadLen(),
         op.in(), op.inOff(), ctLen);
     try {
-      return finishOpen(r, q.execute(r, s, deadline(timeoutNanos)), op.out(), op.outOff(), ctLen);
+      return NativeRequests.finishOpen(r, q.execute(r, s, deadline(timeoutNanos)), op.out(), op.outOff(), ctLen);
     } finally {
       q.release(r);
     }
   }
 
-  /**
-   * A GCM request in a pooled buffer: AAD, payload ({@code dataLen} bytes of {@code in}; for open
-   * the tag follows it in {@code in}), room for the output, IV and tag, each 64-byte aligned.
-   */
-  static Request gcmRequest(
-      DeviceQueue q, boolean open, AesKeyMaterial key, byte[] iv, int tagLen, byte[] aad, int aadOff,
-      int aadLen, byte[] in, int inOff, int dataLen) throws DeviceException {
-    long srcOff = align(aadLen);
-    long dstOff = srcOff + align(dataLen);
-    long ivOff = dstOff + align(dataLen);
-    long tagOff = ivOff + align(iv.length);
-    Request r = q.newRequest(tagOff + tagLen);
-    var b = r.buffer();
-    if (aadLen > 0) {
-      b.put(0, aad, aadOff, aadLen);
-    }
-    b.put(srcOff, in, inOff, dataLen);
-    if (open) {
-      b.put(tagOff, in, inOff + dataLen, tagLen);
-    }
-    b.put(ivOff, iv, 0, iv.length);
-    r.op(open ? Opcode.GCM_OPEN : Opcode.GCM_SEAL)
-        .aad(0, aadLen).src(srcOff, dataLen).dst(dstOff, dataLen).iv(ivOff, iv.length).tag(tagOff, tagLen);
-    return r;
-  }
-
-  /** Copies a completed seal's ciphertext and tag to {@code out[outOff..]}; the bytes written. */
-  int finishSeal(Request r, boolean passed, byte[] out, int outOff, int dataLen, int tagLen)
-      throws DeviceException {
-    if (!passed) {
-      throw sealBug();
-    }
-    r.readDst(out, outOff, dataLen);
-    r.readTag(out, outOff + dataLen);
-    return dataLen + tagLen;
-  }
-
-  /** Copies a completed open's plaintext to {@code out[outOff..]} if its tag verified. */
-  static int finishOpen(Request r, boolean passed, byte[] out, int outOff, int dataLen)
-      throws AEADBadTagException {
-    if (!passed) {
-      throw new AEADBadTagException("Tag mismatch");
-    }
-    r.readDst(out, outOff, dataLen);
-    return dataLen;
-  }
-
-  /** A seal cannot fail its tag: the shim answered EBADMSG to one. */
-  DeviceException sealBug() {
-    return DeviceBugs.report(name(), "tag mismatch on a GCM seal", "ACCEL_EBADMSG");
-  }
   // ---------------------------------------------------------------- SHA-2
 
   private int digest(Op.Digest op, long timeoutNanos) throws DeviceException {
@@ -376,35 +322,13 @@ public final class NativeDevice implements Device {
       q.executeDigest(alg.deviceOpcode(), in, off, len, op.out(), op.outOff(), dlen); // cpu fast path
       return dlen;
     }
-    Request r = digestRequest(q, alg, in, off, len);
+    Request r = NativeRequests.digestRequest(q, alg, in, off, len);
     try {
-      finishDigest(r, q.execute(r, null, deadline(timeoutNanos)), dlen, op.out(), op.outOff());
+      NativeRequests.finishDigest(name(), r, q.execute(r, null, deadline(timeoutNanos)), dlen, op.out(), op.outOff());
       return dlen;
     } finally {
       q.release(r);
     }
-  }
-
-  /** A digest request: the message, then 64 bytes of room for the digest. */
-  static Request digestRequest(DeviceQueue q, DigestAlgorithm alg, byte[] in, int off, int len)
-      throws DeviceException {
-    long dstOff = align(len);
-    Request r = q.newRequest(dstOff + 64);
-    r.buffer().put(0, in, off, len);
-    r.op(alg.deviceOpcode()).src(0, len).dst(dstOff, 64);
-    return r;
-  }
-
-  /**
-   * Copies a completed digest (or RSA result) of {@code len} bytes to {@code out[outOff..]}. Any
-   * other length, or a tag mismatch where there is no tag, is a device-side bug.
-   */
-  void finishDigest(Request r, boolean passed, int len, byte[] out, int outOff) throws DeviceException {
-    if (!passed) {
-      throw DeviceBugs.report(name(), Opcode.name(r.op()) + " answered a tag mismatch", "ACCEL_EBADMSG");
-    }
-    r.requireOutLen(len, name());
-    r.readDst(out, outOff, len);
   }
 
   // ---------------------------------------------------------------- RSA
@@ -429,22 +353,13 @@ public final class NativeDevice implements Device {
       System.arraycopy(result, 0, out, 0, k);
       return k;
     }
-    Request r = rsaRequest(q, op, input, k);
+    Request r = NativeRequests.rsaRequest(q, op, input, k);
     try {
-      finishDigest(r, q.execute(r, s, deadline(timeoutNanos)), k, out, 0);
+      NativeRequests.finishDigest(name(), r, q.execute(r, s, deadline(timeoutNanos)), k, out, 0);
       return k;
     } finally {
       q.release(r);
     }
-  }
-
-  /** A raw RSA request: the k-byte input, then room for the k-byte result. */
-  static Request rsaRequest(DeviceQueue q, int op, byte[] input, int k) throws DeviceException {
-    long dstOff = align(k);
-    Request r = q.newRequest(dstOff + k);
-    r.buffer().put(0, input, 0, k);
-    r.op(op).src(0, k).dst(dstOff, k);
-    return r;
   }
 
   @Override
