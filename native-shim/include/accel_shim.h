@@ -40,8 +40,9 @@ extern "C" {
 
 #define ACCEL_API __attribute__((visibility("default")))
 
-/* Bumped on any incompatible change to a struct, opcode or entry point. */
-#define ACCEL_ABI_VERSION 2u
+/* Bumped on any incompatible change to a struct, opcode or entry point. 3: every entry point
+ * below is required on every platform (the Java side no longer probes for optional ones). */
+#define ACCEL_ABI_VERSION 3u
 
 /* ---- status codes (negative errno-style; MUST MATCH ffm/NativeStatus.java) ---- */
 enum accel_status {
@@ -331,7 +332,7 @@ ACCEL_API int accel_emu_set_profile(accel_dev *dev, uint32_t profile);
 ACCEL_API int accel_emu_inject(accel_dev *dev, uint32_t fault, uint64_t count, uint64_t param);
 
 
-/* ---- UACCE discovery (added after ABI 1; additive, no version bump) ---- */
+/* ---- UACCE discovery (required since ABI 3) ---- */
 /*
  * Lists the UACCE devices under /sys/class/uacce (root overridable with the
  * environment variable ACCEL_UACCE_SYSFS_ROOT; device nodes are looked up in
@@ -354,7 +355,7 @@ ACCEL_API int accel_emu_inject(accel_dev *dev, uint32_t fault, uint64_t count, u
  */
 ACCEL_API int accel_uacce_list(char *buf, uint32_t len);
 
-/* ---- synchronous fast path, cpu backend (added after ABI 1; additive, no version bump) ---- */
+/* ---- synchronous fast path, cpu backend (required since ABI 3) ---- */
 /*
  * Validates and computes one request on the calling thread and returns its
  * status (the cqe status accel_submit + accel_reap would give: OK, EBADMSG,
@@ -397,8 +398,8 @@ ACCEL_API int accel_execute_rsa(accel_queue *q, uint64_t session, uint32_t op,
 
 /*
  * Host arithmetic around a private-key operation that another device computes
- * without blinding or checking it (emu, uadk), cpu backend only (added after
- * ABI 1; additive). The session is an RSA session of this queue (n and e; CRT
+ * without blinding or checking it (emu, uadk), cpu backend only (required
+ * since ABI 3). The session is an RSA session of this queue (n and e; CRT
  * parts unused); buffers as for accel_execute_rsa, n_len = bytes of n.
  *   ACCEL_RSA_HOST_BLIND: src = c (n_len bytes, < n); dst (>= 2 n_len) =
  *     c' = c r^e mod n, then n_len opaque bytes that unblind the device's
@@ -419,7 +420,7 @@ ACCEL_API int accel_rsa_host(accel_queue *q, uint64_t session, uint32_t op,
 			     uint8_t *dst, uint64_t dst_off, uint64_t dst_len);
 
 /*
- * Batch digest, cpu backend (added after ABI 1; additive): n messages
+ * Batch digest, cpu backend (required since ABI 3): n messages
  * (0 <= n <= ACCEL_DIGEST_BATCH_MAX) concatenated from data + data_off,
  * message i being lens[i] bytes long (the n native-endian uint32 at byte
  * offset lens_off from lens, e.g. a Java int[]; any alignment) and starting

@@ -74,8 +74,7 @@ public interface Device extends Engine, AutoCloseable {
    * for the device's result ({@link #rsaHostUnblind}).
    */
   default void rsaHostBlind(RsaKeyMaterial key, byte[] input, byte[] work) throws DeviceException {
-    throw new DeviceException(DeviceException.Reason.REJECTED, dev.accel.ffm.NativeStatus.ENOTSUP,
-        name() + " does no host RSA arithmetic (see hasRsaHostOps)");
+    throw dev.accel.ffm.NativeStatus.unsupported(name() + " does no host RSA arithmetic (see hasRsaHostOps)");
   }
 
   /**
@@ -88,8 +87,7 @@ public interface Device extends Engine, AutoCloseable {
    *     engine reports otherwise (then nothing was written either)
    */
   default boolean rsaHostUnblind(RsaKeyMaterial key, byte[] work, byte[] out) throws DeviceException {
-    throw new DeviceException(DeviceException.Reason.REJECTED, dev.accel.ffm.NativeStatus.ENOTSUP,
-        name() + " does no host RSA arithmetic (see hasRsaHostOps)");
+    throw dev.accel.ffm.NativeStatus.unsupported(name() + " does no host RSA arithmetic (see hasRsaHostOps)");
   }
 
   /** Requests given to this device and not yet completed (0 when not tracked). */

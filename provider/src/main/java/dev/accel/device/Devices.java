@@ -1,12 +1,9 @@
 package dev.accel.device;
 
-import dev.accel.ffm.Layouts;
+import dev.accel.ffm.Discovery;
 import dev.accel.ffm.NativeLibrary;
 import dev.accel.ffm.NativeStatus;
 import dev.accel.ffm.Opcode;
-import dev.accel.ffm.Shim;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,15 +40,8 @@ public final class Devices {
     if (!NativeLibrary.isAvailable()) {
       return new Probe(backend, false, "native shim " + NativeLibrary.describe());
     }
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment reason = arena.allocate(256);
-      int rc = Shim.backendProbe(code, reason, (int) reason.byteSize());
-      String text = Layouts.fixedString(reason, 0, reason.byteSize());
-      if (rc == NativeStatus.OK) {
-        return new Probe(backend, true, "");
-      }
-      return new Probe(backend, false, text.isEmpty() ? NativeStatus.name(rc) : text);
-    }
+    String reason = Discovery.backendUnavailableReason(code);
+    return new Probe(backend, reason.isEmpty(), reason);
   }
 
   /**
@@ -80,13 +70,7 @@ public final class Devices {
     if (!NativeLibrary.isAvailable()) {
       return List.of();
     }
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment buf = arena.allocate(4096);
-      if (Shim.kernels(buf, 4096) != NativeStatus.OK) {
-        return List.of();
-      }
-      return List.of(buf.getString(0).split("\n"));
-    }
+    return Discovery.kernels();
   }
 
   /** The UACCE devices the shim discovers (empty without the shim or without devices). */
@@ -94,35 +78,28 @@ public final class Devices {
     if (!NativeLibrary.isAvailable()) {
       return List.of();
     }
-    try (Arena arena = Arena.ofConfined()) {
-      for (int size = 16 * 1024; size <= 1024 * 1024; size *= 4) {
-        MemorySegment buf = arena.allocate(size);
-        int rc = Shim.uacceList(buf, size);
-        if (rc == NativeStatus.ENOMEM) {
+    String list = Discovery.uacceList();
+    if (list == null) {
+      return List.of();
+    }
+    List<UacceDevice> out = new java.util.ArrayList<>();
+    try {
+      for (String line : list.split("\n")) {
+        String[] f = line.split("\t", -1);
+        if (f.length < 10) {
           continue;
         }
-        if (rc < 0) {
-          return List.of();
-        }
-        List<UacceDevice> out = new java.util.ArrayList<>();
-        for (String line : buf.getString(0).split("\n")) {
-          String[] f = line.split("\t", -1);
-          if (f.length < 10) {
-            continue;
-          }
-          out.add(
-              new UacceDevice(
-                  f[0], f[1], f[2], Integer.parseInt(f[3]),
-                  f[4].equals("-") ? List.of() : List.of(f[4].split(",")),
-                  Integer.parseInt(f[5]), Integer.parseInt(f[6]), Integer.parseInt(f[7]),
-                  f[8].equals("1"), f[9]));
-        }
-        return List.copyOf(out);
+        out.add(
+            new UacceDevice(
+                f[0], f[1], f[2], Integer.parseInt(f[3]),
+                f[4].equals("-") ? List.of() : List.of(f[4].split(",")),
+                Integer.parseInt(f[5]), Integer.parseInt(f[6]), Integer.parseInt(f[7]),
+                f[8].equals("1"), f[9]));
       }
-    } catch (LinkageError | NumberFormatException e) {
-      // an older shim without accel_uacce_list, or a malformed line: nothing to show
+    } catch (NumberFormatException e) {
+      return List.of(); // a malformed line: nothing to show
     }
-    return List.of();
+    return List.copyOf(out);
   }
 
   /** Where the shim looks for UACCE devices (the environment override, else the default). */
@@ -141,7 +118,7 @@ public final class Devices {
     Objects.requireNonNull(options, "options");
     Probe p = probe(backend);
     if (!p.available()) {
-      throw new DeviceException(DeviceException.Reason.GONE, 0, backend + ": " + p.reason());
+      throw NativeStatus.gone(backend + ": " + p.reason());
     }
     return NativeDevice.open(backend, options);
   }

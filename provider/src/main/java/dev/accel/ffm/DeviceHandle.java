@@ -1,5 +1,9 @@
 package dev.accel.ffm;
 
+import dev.accel.device.DeviceCapabilities;
+import dev.accel.device.DeviceException;
+import dev.accel.device.DeviceHealth;
+import dev.accel.device.EmulatorControl;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
@@ -87,14 +91,63 @@ public final class DeviceHandle implements AutoCloseable {
     }
   }
 
-  /** Fills {@code caps} (an accel_caps segment); returns the status. */
-  public int caps(MemorySegment caps) {
-    return Shim.devCaps(address(), caps);
+  /** {@code accel_dev_caps}, decoded. */
+  public DeviceCapabilities capabilities() throws DeviceException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment c = arena.allocate(Layouts.CAPS);
+      NativeStatus.require(Shim.devCaps(address(), c), "accel_dev_caps(" + Opcode.backendName(backend) + ")");
+      int profile = c.get(Layouts.C_INT, Layouts.CAPS_PROFILE);
+      int backendCode = c.get(Layouts.C_INT, Layouts.CAPS_BACKEND);
+      EmulatorControl.Profile[] ps = EmulatorControl.Profile.values();
+      String profileName =
+          backendCode != Opcode.BACKEND_EMU
+              ? ""
+              : profile >= 0 && profile < ps.length ? ps[profile].configName() : "profile" + profile;
+      return new DeviceCapabilities(
+          Opcode.backendName(backendCode),
+          Layouts.fixedString(c, Layouts.CAPS_NAME, Layouts.CAPS_NAME_LEN),
+          Layouts.fixedString(c, Layouts.CAPS_DRIVER, Layouts.CAPS_DRIVER_LEN),
+          c.get(Layouts.C_INT, Layouts.CAPS_OPS_MASK),
+          c.get(Layouts.C_INT, Layouts.CAPS_AES_KEY_MASK),
+          c.get(Layouts.C_INT, Layouts.CAPS_GCM_IV_MIN),
+          c.get(Layouts.C_INT, Layouts.CAPS_GCM_IV_MAX),
+          c.get(Layouts.C_INT, Layouts.CAPS_GCM_TAG_MIN),
+          c.get(Layouts.C_INT, Layouts.CAPS_GCM_TAG_MAX),
+          c.get(Layouts.C_INT, Layouts.CAPS_GCM_OPEN_TAG_MIN),
+          c.get(Layouts.C_LONG_LONG, Layouts.CAPS_GCM_AAD_MAX),
+          c.get(Layouts.C_LONG_LONG, Layouts.CAPS_GCM_DATA_MAX),
+          (c.get(Layouts.C_INT, Layouts.CAPS_GCM_FLAGS) & Layouts.GCM_EMPTY_OK) != 0,
+          c.get(Layouts.C_INT, Layouts.CAPS_RSA_BITS_MASK),
+          (c.get(Layouts.C_INT, Layouts.CAPS_RSA_FLAGS) & Layouts.RSA_ANY_SIZE) != 0,
+          c.get(Layouts.C_INT, Layouts.CAPS_RSA_MIN_BITS),
+          c.get(Layouts.C_INT, Layouts.CAPS_RSA_MAX_BITS),
+          c.get(Layouts.C_INT, Layouts.CAPS_QUEUE_DEPTH_MAX),
+          c.get(Layouts.C_INT, Layouts.CAPS_QUEUES_MAX),
+          c.get(Layouts.C_INT, Layouts.CAPS_ENGINES),
+          c.get(Layouts.C_LONG_LONG, Layouts.CAPS_DIGEST_DATA_MAX),
+          profileName,
+          c.get(Layouts.C_INT, Layouts.CAPS_RSA_FLAGS));
+    }
   }
 
-  /** Fills {@code health} (an accel_health segment); returns the status. */
-  public int health(MemorySegment health) {
-    return Shim.devHealth(address(), health);
+  /** {@code accel_dev_health}, decoded; UNAVAILABLE with the status when the call fails. */
+  public DeviceHealth health() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment h = arena.allocate(Layouts.HEALTH);
+      int rc = Shim.devHealth(address(), h);
+      if (rc != NativeStatus.OK) {
+        return new DeviceHealth(
+            DeviceHealth.State.UNAVAILABLE, 0, 0, 0, 0, 0, "accel_dev_health: " + NativeStatus.name(rc));
+      }
+      return new DeviceHealth(
+          DeviceHealth.State.of(h.get(Layouts.C_INT, Layouts.HEALTH_STATE)),
+          h.get(Layouts.C_INT, Layouts.HEALTH_QUEUES_OPEN),
+          h.get(Layouts.C_LONG_LONG, Layouts.HEALTH_SUBMITTED),
+          h.get(Layouts.C_LONG_LONG, Layouts.HEALTH_COMPLETED),
+          h.get(Layouts.C_LONG_LONG, Layouts.HEALTH_ERRORS),
+          h.get(Layouts.C_LONG_LONG, Layouts.HEALTH_FAULTS),
+          Layouts.fixedString(h, Layouts.HEALTH_REASON, Layouts.HEALTH_REASON_LEN));
+    }
   }
 
   /**
@@ -119,12 +172,14 @@ public final class DeviceHandle implements AutoCloseable {
     return QueueHandle.create(this, depth);
   }
 
-  public int emuSetProfile(int profile) {
-    return Shim.emuSetProfile(address(), profile);
+  /** accel_emu_set_profile; {@link NativeException} on a failing status. */
+  public void emuSetProfile(int profile, String what) {
+    NativeStatus.check(Shim.emuSetProfile(address(), profile), what);
   }
 
-  public int emuInject(int fault, long count, long param) {
-    return Shim.emuInject(address(), fault, count, param);
+  /** accel_emu_inject; {@link NativeException} on a failing status. */
+  public void emuInject(int fault, long count, long param, String what) {
+    NativeStatus.check(Shim.emuInject(address(), fault, count, param), what);
   }
 
   /** Closes the device; idempotent. Every queue must have been closed first. */

@@ -42,7 +42,7 @@ public final class NativeLibrary {
   private NativeLibrary() {}
 
   /** Must equal {@code ACCEL_ABI_VERSION} in accel_shim.h. */
-  public static final int ABI_VERSION = 2;
+  public static final int ABI_VERSION = 3;
 
   public static final String PROP_PATH = "accel.native.path";
   public static final String PROP_DIR = "accel.native.dir";
@@ -241,6 +241,9 @@ public final class NativeLibrary {
           path + ": ABI version " + Integer.toUnsignedString(v) + ", this provider needs "
               + ABI_VERSION);
     }
+    for (String name : REQUIRED_SYMBOLS) {
+      find(lookup, name, path);
+    }
     Object[][] structs = {
       {Opcode.STRUCT_DESC, Layouts.DESC},
       {Opcode.STRUCT_CQE, Layouts.CQE},
@@ -262,6 +265,19 @@ public final class NativeLibrary {
       }
     }
   }
+
+  /**
+   * Every entry point {@link Shim} binds. Since ABI 3 the shim exports all of them on every
+   * platform, so one missing means a broken build: unavailable, with the symbol's name.
+   */
+  static final java.util.List<String> REQUIRED_SYMBOLS = java.util.List.of(
+      "accel_backend_probe", "accel_buf_alloc", "accel_buf_free", "accel_dev_caps",
+      "accel_dev_close", "accel_dev_health", "accel_dev_open", "accel_emu_inject",
+      "accel_emu_set_profile", "accel_execute_digest", "accel_execute_digest_batch",
+      "accel_execute_gcm", "accel_execute_rsa", "accel_kernels", "accel_queue_create",
+      "accel_queue_destroy", "accel_queue_eventfd", "accel_queue_inflight", "accel_reap",
+      "accel_rsa_host", "accel_session_create", "accel_session_destroy", "accel_submit",
+      "accel_uacce_list", "accel_wait", "accel_wait_limit", "accel_wait_n");
 
   private static MemorySegment find(SymbolLookup lookup, String name, Path path)
       throws UnavailableException {

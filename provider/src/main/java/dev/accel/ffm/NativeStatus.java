@@ -85,6 +85,68 @@ public final class NativeStatus {
         reason(code), code, what + ": " + name(code) + " (device detail 0x" + Integer.toHexString(detail) + ")");
   }
 
+  /**
+   * The outcome of a data-path status: true for {@link #OK}, false for {@link #EBADMSG} (AES-GCM
+   * tag mismatch); every other status throws its {@link DeviceException}.
+   */
+  public static boolean passed(int code, int detail, String what) throws DeviceException {
+    if (code == OK) {
+      return true;
+    }
+    if (code == EBADMSG) {
+      return false;
+    }
+    throw toDeviceException(code, detail, what);
+  }
+
+  /** Throws the {@link DeviceException} of {@code code} unless it is {@link #OK}. */
+  public static void require(int code, String what) throws DeviceException {
+    if (code != OK) {
+      throw toDeviceException(code, what);
+    }
+  }
+
+  /** True when {@code code} means the whole queue is gone (EQUEUE, ENODEV): replace it. */
+  public static boolean killsQueue(int code) {
+    return code == EQUEUE || code == ENODEV;
+  }
+
+  /** The queue or device was closed under the request (GONE, ECANCELED). */
+  public static DeviceException closed(String what) {
+    return toDeviceException(ECANCELED, what);
+  }
+
+  /**
+   * Something the request needs is gone, found in Java (a destroyed session, an unavailable
+   * backend): GONE with no native status.
+   */
+  public static DeviceException gone(String what) {
+    return new DeviceException(DeviceException.Reason.GONE, 0, what);
+  }
+
+  /** The ring stayed full beyond the busy budget (BUSY, EAGAIN). */
+  public static DeviceException busy(String what) {
+    return new DeviceException(DeviceException.Reason.BUSY, EAGAIN, what);
+  }
+
+  /** No completion before the deadline (TIMEOUT, ETIMEDOUT). */
+  public static DeviceException timeout(String what) {
+    return new DeviceException(DeviceException.Reason.TIMEOUT, ETIMEDOUT, what);
+  }
+
+  /**
+   * An engine's own check of its result failed (an RSA CRT signature whose s^e mod n != m): the
+   * result was withheld (FAULTY_RESULT, EIO).
+   */
+  public static DeviceException faultyResult(String what) {
+    return new DeviceException(DeviceException.Reason.FAULTY_RESULT, EIO, what);
+  }
+
+  /** The engine does not do this at all (REJECTED, ENOTSUP). */
+  public static DeviceException unsupported(String what) {
+    return new DeviceException(DeviceException.Reason.REJECTED, ENOTSUP, what);
+  }
+
   /** An unchecked {@link NativeException} for control-path calls (open, inject, ...). */
   public static NativeException toNativeException(int code, String what) {
     return new NativeException(code, what);

@@ -72,6 +72,11 @@ public final class QueueHandle implements AutoCloseable {
     return state.closed.get();
   }
 
+  /** The raw {@code accel_queue *} for {@link NativeQueue}'s synchronous calls. */
+  MemorySegment segment() {
+    return q();
+  }
+
   private MemorySegment q() {
     if (state.closed.get()) {
       throw new IllegalStateException("queue handle closed");
@@ -82,43 +87,6 @@ public final class QueueHandle implements AutoCloseable {
   /** accel_submit; {@code accepted} is a uint32_t out-parameter. */
   public int submit(MemorySegment descs, int n, MemorySegment accepted) {
     return Shim.submit(q(), descs, n, accepted);
-  }
-
-  /** accel_execute_gcm (cpu backend): computes on this thread; segments may be on the heap. */
-  public int executeGcm(
-      long session, int op, MemorySegment iv, long ivOff, int ivLen, MemorySegment aad, long aadOff,
-      long aadLen, MemorySegment src, long srcOff, long len, MemorySegment dst, long dstOff,
-      MemorySegment tag, long tagOff, int tagLen) {
-    return Shim.executeGcm(
-        q(), session, op, iv, ivOff, ivLen, aad, aadOff, aadLen, src, srcOff, len, dst, dstOff, tag,
-        tagOff, tagLen);
-  }
-
-  /** accel_execute_digest (cpu backend): computes on this thread; segments may be on the heap. */
-  public int executeDigest(
-      int op, MemorySegment src, long srcOff, long len, MemorySegment dst, long dstOff, int dstLen) {
-    return Shim.executeDigest(q(), op, src, srcOff, len, dst, dstOff, dstLen);
-  }
-
-  /** accel_execute_rsa (cpu backend): computes on this thread; segments may be on the heap. */
-  public int executeRsa(
-      long session, int op, MemorySegment src, long srcOff, long srcLen, MemorySegment dst, long dstOff,
-      long dstLen) {
-    return Shim.executeRsa(q(), session, op, src, srcOff, srcLen, dst, dstOff, dstLen);
-  }
-
-  /** accel_rsa_host (cpu backend): computes on this thread; segments may be on the heap. */
-  public int rsaHost(
-      long session, int op, MemorySegment src, long srcOff, long srcLen, MemorySegment dst, long dstOff,
-      long dstLen) {
-    return Shim.rsaHost(q(), session, op, src, srcOff, srcLen, dst, dstOff, dstLen);
-  }
-
-  /** accel_execute_digest_batch (cpu backend): computes on this thread; segments may be on the heap. */
-  public int executeDigestBatch(
-      int op, MemorySegment data, long dataOff, MemorySegment lens, long lensOff, int n, MemorySegment out,
-      long outOff, long outLen) {
-    return Shim.executeDigestBatch(q(), op, data, dataOff, lens, lensOff, n, out, outOff, outLen);
   }
 
   /** accel_reap; never blocks. */

@@ -92,7 +92,7 @@ public final class Shim {
     }
   }
 
-  // ---- UACCE discovery (added after ABI 1; additive) ----
+  // ---- UACCE discovery ----
 
   private static final class UacceList {
     static final MethodHandle MH =
@@ -113,18 +113,14 @@ public final class Shim {
 
   private static final class Kernels {
     static final MethodHandle MH =
-        bindOptional("accel_kernels", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+        bind("accel_kernels", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
   }
 
   /**
    * {@code int accel_kernels(char *buf, uint32_t len)}: which kernel computes each operation on
-   * the cpu engine and why, one line per operation; {@link NativeStatus#ENOTSUP} from a shim that
-   * predates it.
+   * the cpu engine and why, one line per operation.
    */
   public static int kernels(MemorySegment buf, int len) {
-    if (Kernels.MH == null) {
-      return NativeStatus.ENOTSUP;
-    }
     try {
       return (int) Kernels.MH.invokeExact(buf, len);
     } catch (Throwable t) {
@@ -302,7 +298,7 @@ public final class Shim {
     }
   }
 
-  // ---- synchronous fast path (cpu backend; absent from older shims) ----
+  // ---- synchronous fast path (cpu backend; required since ABI 3) ----
 
   /**
    * Critical with heap access: the fast path passes Java arrays straight to C (no copy). Used
@@ -314,13 +310,9 @@ public final class Shim {
   /** Largest payload the fast path takes (~100 us of AES-GCM, ~0.6 ms of SHA-256 here). */
   public static final int EXECUTE_MAX_BYTES = 1 << 20;
 
-  private static MethodHandle bindOptional(String name, FunctionDescriptor fd, Linker.Option... options) {
-    return NativeLibrary.lookup().find(name).map(s -> LINKER.downcallHandle(s, fd, options)).orElse(null);
-  }
-
   private static final class ExecuteGcm {
     static final MethodHandle MH =
-        bindOptional(
+        bind(
             "accel_execute_gcm",
             FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG, C_INT,
                 C_POINTER, C_LONG_LONG, C_INT, // iv, iv_off, iv_len
@@ -333,16 +325,11 @@ public final class Shim {
 
   private static final class ExecuteDigest {
     static final MethodHandle MH =
-        bindOptional(
+        bind(
             "accel_execute_digest",
             FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_LONG_LONG, C_LONG_LONG,
                 C_POINTER, C_LONG_LONG, C_INT),
             CRITICAL_HEAP);
-  }
-
-  /** True when the shim has {@code accel_execute_gcm} and {@code accel_execute_digest}. */
-  public static boolean hasExecute() {
-    return ExecuteGcm.MH != null && ExecuteDigest.MH != null;
   }
 
   /**
@@ -381,17 +368,12 @@ public final class Shim {
 
   private static final class ExecuteRsa {
     static final MethodHandle MH =
-        bindOptional(
+        bind(
             "accel_execute_rsa",
             FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG, C_INT,
                 C_POINTER, C_LONG_LONG, C_LONG_LONG, // src, src_off, src_len
                 C_POINTER, C_LONG_LONG, C_LONG_LONG), // dst, dst_off, dst_len
             CRITICAL_HEAP);
-  }
-
-  /** True when the shim has {@code accel_execute_rsa}. */
-  public static boolean hasExecuteRsa() {
-    return ExecuteRsa.MH != null;
   }
 
   /**
@@ -411,23 +393,12 @@ public final class Shim {
 
   private static final class RsaHost {
     static final MethodHandle MH =
-        bindOptional(
+        bind(
             "accel_rsa_host",
             FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG, C_INT,
                 C_POINTER, C_LONG_LONG, C_LONG_LONG, // src, src_off, src_len
                 C_POINTER, C_LONG_LONG, C_LONG_LONG), // dst, dst_off, dst_len
             CRITICAL_HEAP);
-  }
-
-  /** {@code ACCEL_RSA_HOST_BLIND}: c -> c r^e mod n || the opaque unblinding factor. */
-  public static final int RSA_HOST_BLIND = 1;
-
-  /** {@code ACCEL_RSA_HOST_UNBLIND}: s' || c' || factor -> c^d mod n, if s'^e mod n == c'. */
-  public static final int RSA_HOST_UNBLIND = 2;
-
-  /** True when the shim has {@code accel_rsa_host}. */
-  public static boolean hasRsaHost() {
-    return RsaHost.MH != null;
   }
 
   /**
@@ -448,7 +419,7 @@ public final class Shim {
 
   private static final class ExecuteDigestBatch {
     static final MethodHandle MH =
-        bindOptional(
+        bind(
             "accel_execute_digest_batch",
             FunctionDescriptor.of(C_INT, C_POINTER, C_INT,
                 C_POINTER, C_LONG_LONG, // data, data_off
@@ -459,11 +430,6 @@ public final class Shim {
 
   /** Largest message count of one {@code accel_execute_digest_batch} (ACCEL_DIGEST_BATCH_MAX). */
   public static final int DIGEST_BATCH_MAX = 4096;
-
-  /** True when the shim has {@code accel_execute_digest_batch} (multi-buffer SHA-2). */
-  public static boolean hasDigestBatch() {
-    return ExecuteDigestBatch.MH != null;
-  }
 
   /**
    * {@code int accel_execute_digest_batch(accel_queue *q, uint32_t op, data, data_off, lens,

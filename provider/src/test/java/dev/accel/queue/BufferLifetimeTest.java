@@ -31,7 +31,7 @@ class BufferLifetimeTest {
 
   private static Request digestRequest(DeviceQueue q) throws DeviceException {
     Request r = q.newRequest(LEN + 64);
-    r.buffer().asSlice(0, LEN).fill((byte) 7);
+    r.buffer().fill(0, LEN, (byte) 7);
     r.op(DigestAlgorithm.SHA256.deviceOpcode()).src(0, LEN).dst(LEN, 64);
     return r;
   }
@@ -45,7 +45,7 @@ class BufferLifetimeTest {
       q.enqueue(r, null);
       q.flush();
       // Deliberately wrong (what the queue layer must never do): free the buffer in flight.
-      d.bufferPool().release(r.buffer, r.usedBytes);
+      d.bufferPool().release(r.buffer(), r.usedBytes());
       d.bufferPool().trim();
       Thread.sleep(400);
       String reason = d.health().reason();

@@ -1,4 +1,4 @@
-package dev.accel.queue;
+package dev.accel.ffm;
 
 import dev.accel.testing.Ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,9 +10,6 @@ import dev.accel.device.DeviceException;
 import dev.accel.device.DeviceOptions;
 import dev.accel.device.Devices;
 import dev.accel.device.NativeDevice;
-import dev.accel.ffm.DeviceHandle;
-import dev.accel.ffm.Opcode;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,25 +43,25 @@ class BufferPoolTest {
 
   @Test
   void releasedBuffersAreReusedAndWiped() throws DeviceException {
-    MemorySegment a = pool.acquire(1000);
-    assertEquals(1024, a.byteSize());
-    assertEquals(0, a.address() % 64, "accel_buf_alloc is 64-byte aligned");
-    a.fill((byte) 0x7f);
+    NativeBuffer a = pool.acquire(1000);
+    assertEquals(1024, a.capacity());
+    assertEquals(0, a.address(0) % 64, "accel_buf_alloc is 64-byte aligned");
+    a.fill(0, a.capacity(), (byte) 0x7f);
     assertEquals(1, pool.outstanding());
     pool.release(a, 1000);
     assertEquals(0, pool.outstanding());
-    MemorySegment b = pool.acquire(600);
-    assertEquals(a.address(), b.address(), "same size class: the pooled buffer comes back");
+    NativeBuffer b = pool.acquire(600);
+    assertEquals(a.address(0), b.address(0), "same size class: the pooled buffer comes back");
     assertEquals(1, pool.allocations());
     for (int i = 0; i < 1000; i++) {
-      assertEquals(0, b.get(ValueLayout.JAVA_BYTE, i), "byte " + i + " was not wiped");
+      assertEquals(0, b.segment.get(ValueLayout.JAVA_BYTE, i), "byte " + i + " was not wiped");
     }
     pool.release(b, 0);
   }
 
   @Test
   void oversizedBuffersAreNotPooled() throws DeviceException {
-    MemorySegment big = pool.acquire((16 << 20) + 1);
+    NativeBuffer big = pool.acquire((16 << 20) + 1);
     pool.release(big, 0);
     assertEquals(0, pool.pooledBytes());
   }

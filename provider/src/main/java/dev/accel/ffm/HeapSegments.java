@@ -1,4 +1,4 @@
-package dev.accel.queue;
+package dev.accel.ffm;
 
 import java.lang.foreign.MemorySegment;
 

@@ -1,4 +1,4 @@
-package dev.accel.queue;
+package dev.accel.ffm;
 
 import dev.accel.testing.Ops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.accel.core.AesKeyMaterial;
+import dev.accel.queue.DeviceQueue;
+import dev.accel.queue.Session;
 import dev.accel.core.DigestAlgorithm;
 import dev.accel.device.DeviceOptions;
 import dev.accel.device.Devices;

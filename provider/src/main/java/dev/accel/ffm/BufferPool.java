@@ -1,8 +1,6 @@
-package dev.accel.queue;
+package dev.accel.ffm;
 
 import dev.accel.device.DeviceException;
-import dev.accel.ffm.DeviceHandle;
-import dev.accel.ffm.NativeStatus;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Contract: a buffer is {@linkplain #release released} only once the device can no longer touch
  * it (its request was reaped, or its queue destroyed). The pool cannot check that; {@link
- * DeviceQueue} is the only caller. Released buffers are wiped (the used prefix) so plaintext and
+ * dev.accel.queue.DeviceQueue} is the only caller. Released buffers are wiped (the used prefix) so plaintext and
  * key-derived data do not linger in native memory. {@link #close()} frees every pooled buffer;
  * buffers released after close are freed at once.
  */
@@ -28,7 +26,7 @@ public final class BufferPool implements AutoCloseable {
   private final DeviceHandle device;
   private final long maxPooledBytes; // idle bytes kept for reuse; the rest is freed
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private final ConcurrentLinkedDeque<MemorySegment>[] free = new ConcurrentLinkedDeque[CLASSES];
+  private final ConcurrentLinkedDeque<NativeBuffer>[] free = new ConcurrentLinkedDeque[CLASSES];
   private final AtomicLong pooledBytes = new AtomicLong();
   private final AtomicInteger outstanding = new AtomicInteger(); // acquired, not yet released
   private final AtomicLong allocations = new AtomicLong(); // accel_buf_alloc calls
@@ -66,24 +64,24 @@ public final class BufferPool implements AutoCloseable {
    *
    * @throws DeviceException BUSY when the device has no memory left
    */
-  public MemorySegment acquire(long len) throws DeviceException {
+  public NativeBuffer acquire(long len) throws DeviceException {
     if (len < 0) {
       throw new IllegalArgumentException("negative buffer length " + len);
     }
     if (closed) {
-      throw new DeviceException(DeviceException.Reason.GONE, 0, "buffer pool closed");
+      throw NativeStatus.toDeviceException(NativeStatus.ECANCELED, "buffer pool closed");
     }
     long cap = capacityFor(len);
     int idx = classIndex(cap);
-    MemorySegment seg = idx >= 0 ? free[idx].pollFirst() : null;
+    NativeBuffer seg = idx >= 0 ? free[idx].pollFirst() : null;
     if (seg != null) {
       pooledBytes.addAndGet(-cap);
     } else {
-      seg = device.bufAlloc(cap);
-      if (seg == null) {
-        throw new DeviceException(
-            DeviceException.Reason.BUSY, NativeStatus.ENOMEM, "accel_buf_alloc(" + cap + ") failed");
+      MemorySegment m = device.bufAlloc(cap);
+      if (m == null) {
+        throw NativeStatus.toDeviceException(NativeStatus.ENOMEM, "accel_buf_alloc(" + cap + ") failed");
       }
+      seg = new NativeBuffer(m);
       allocations.incrementAndGet();
     }
     outstanding.incrementAndGet();
@@ -94,11 +92,11 @@ public final class BufferPool implements AutoCloseable {
    * Returns a buffer whose request is finished; wipes its first {@code usedBytes} bytes. The
    * device must not touch it any more.
    */
-  public void release(MemorySegment seg, long usedBytes) {
+  public void release(NativeBuffer seg, long usedBytes) {
     outstanding.decrementAndGet();
-    seg.asSlice(0, Math.min(usedBytes, seg.byteSize())).fill((byte) 0);
-    int idx = classIndex(seg.byteSize());
-    if (!closed && idx >= 0 && pooledBytes.addAndGet(seg.byteSize()) <= maxPooledBytes) {
+    seg.segment.asSlice(0, Math.min(usedBytes, seg.capacity())).fill((byte) 0);
+    int idx = classIndex(seg.capacity());
+    if (!closed && idx >= 0 && pooledBytes.addAndGet(seg.capacity()) <= maxPooledBytes) {
       free[idx].addFirst(seg); // LIFO: the most recently used buffer is warm in cache
       if (closed && free[idx].remove(seg)) {
         freeNow(seg); // lost a race with close()
@@ -106,14 +104,14 @@ public final class BufferPool implements AutoCloseable {
       return;
     }
     if (idx >= 0 && !closed) {
-      pooledBytes.addAndGet(-seg.byteSize());
+      pooledBytes.addAndGet(-seg.capacity());
     }
     freeNow(seg);
   }
 
-  private void freeNow(MemorySegment seg) {
+  private void freeNow(NativeBuffer seg) {
     if (!device.isClosed()) {
-      device.bufFree(seg);
+      device.bufFree(seg.segment);
     }
   }
 
@@ -137,10 +135,10 @@ public final class BufferPool implements AutoCloseable {
    * freed buffers are poisoned, so a device write into one shows up in the device's health.
    */
   public void trim() {
-    for (ConcurrentLinkedDeque<MemorySegment> q : free) {
-      MemorySegment s;
+    for (ConcurrentLinkedDeque<NativeBuffer> q : free) {
+      NativeBuffer s;
       while ((s = q.pollFirst()) != null) {
-        pooledBytes.addAndGet(-s.byteSize());
+        pooledBytes.addAndGet(-s.capacity());
         freeNow(s);
       }
     }
@@ -150,12 +148,6 @@ public final class BufferPool implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    for (ConcurrentLinkedDeque<MemorySegment> q : free) {
-      MemorySegment s;
-      while ((s = q.pollFirst()) != null) {
-        pooledBytes.addAndGet(-s.byteSize());
-        freeNow(s);
-      }
-    }
+    trim();
   }
 }
