@@ -141,7 +141,7 @@ public final class DefaultRoutes {
       long n = loop(op, ops, 1_000_000_000L);
       RouteStats st = p.stats();
       counted = st.ops(null, null);
-      served = summary(st);
+      served = summary(p, st, size);
       System.out.println("# " + name + " " + size + ": " + n + " operations; route counters:");
       for (String line : st.render().split("\\R")) {
         System.out.println("#   " + line);
@@ -166,7 +166,7 @@ public final class DefaultRoutes {
   }
 
   /** Every counter row, largest first: {@code algorithm route/tier reason share}. */
-  static String summary(RouteStats st) {
+  static String summary(AccelProvider p, RouteStats st, long size) {
     long total = st.ops(null, null);
     if (total == 0) {
       return "no Accel route counted (served outside Accel's counters)";
@@ -175,13 +175,31 @@ public final class DefaultRoutes {
     rows.sort(Comparator.comparingLong(RouteStats.Row::ops).reversed());
     List<String> parts = new ArrayList<>();
     for (RouteStats.Row r : rows) {
-      parts.add(String.format(Locale.ROOT, "%s %s/%s %s %.0f%%",
-          r.algorithm(), r.route(), r.tier(), r.reason(), 100.0 * r.ops() / total));
+      parts.add(String.format(Locale.ROOT, "%s %s/%s%s %s %.0f%%",
+          r.algorithm(), r.route(), r.tier(), kernel(p, r, size), r.reason(), 100.0 * r.ops() / total));
     }
     return String.join("; ", parts);
   }
 
   private static int[] ints(String csv) {
     return Arrays.stream(csv.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+  }
+
+  /**
+   * Which kernel of the device served the row's operation at this size, e.g. {@code (jvm)} where
+   * the cpu device runs the JDK's own code (the JIT's intrinsics) in-process; empty for software.
+   */
+  private static String kernel(AccelProvider p, RouteStats.Row r, long size) {
+    for (dev.accel.device.Device d : p.router().devices()) {
+      if (!d.name().equals(r.tier())) {
+        continue;
+      }
+      for (dev.accel.engine.Op.Kind k : dev.accel.engine.Op.Kind.values()) {
+        if (k.label().equals(r.algorithm())) {
+          return " (" + d.kernelFor(k, k.isRsa() ? 0 : size) + ")";
+        }
+      }
+    }
+    return "";
   }
 }
