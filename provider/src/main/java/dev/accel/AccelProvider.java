@@ -352,6 +352,14 @@ public final class AccelProvider extends Provider {
         throw new InvalidParameterException(
             "constructorParameter not used with " + getType() + " engines");
       }
+      if ("MessageDigest".equals(getType())) {
+        // The JDK's own SPI when Accel would only stream into it (see Router#jvmDigestSpi).
+        dev.accel.core.DigestAlgorithm alg = dev.accel.core.DigestAlgorithm.lookup(getAlgorithm());
+        Object direct = alg == null ? null : ((AccelProvider) getProvider()).router().jvmDigestSpi(alg);
+        if (direct != null) {
+          return direct;
+        }
+      }
       try {
         Constructor<?> c = ctor;
         if (c == null) {

@@ -195,6 +195,11 @@ public final class CpuDevice implements Device {
   }
 
   @Override
+  public java.security.MessageDigestSpi jvmDigestSpi(DigestAlgorithm alg) {
+    return jvmFrom[Op.Kind.of(alg).ordinal()] == 0 ? jvm.jvmDigestSpi(alg) : null;
+  }
+
+  @Override
   public String kernelFor(Op.Kind kind, long sizeBytes) {
     return sizeBytes >= jvmFrom[kind.ordinal()] ? "jvm" : "native";
   }

@@ -105,6 +105,16 @@ public interface Engine {
     return null;
   }
 
+  /**
+   * The JDK's own {@link java.security.MessageDigestSpi} for {@code alg} when this engine computes
+   * the hash with it anyway (the cpu device's JVM kernel, the jdk tier), or null. Handing that SPI
+   * to JCA puts no Accel code on the per-message path at all: a MessageDigest from Accel then costs
+   * exactly what one from SUN costs.
+   */
+  default java.security.MessageDigestSpi jvmDigestSpi(dev.accel.core.DigestAlgorithm alg) {
+    return null;
+  }
+
   /** Current health for diagnostics (a cheap call). */
   default String healthSummary() {
     return "OK";

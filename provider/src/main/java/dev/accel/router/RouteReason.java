@@ -21,6 +21,11 @@ public enum RouteReason {
   BUSY("device-busy"),
   /** A digest grew past the buffer the router allows and was streamed in software. */
   STREAMED("streamed"),
+  /**
+   * A MessageDigest handed the JDK's own SPI (the cpu device's JVM kernel or the jdk tier): counted
+   * once per instance, since no Accel code runs per message.
+   */
+  JVM_DIRECT("jvm-direct"),
   /** An RSA private key without two-prime CRT parts (non-CRT or multi-prime): software with d. */
   NO_CRT("no-crt-key"),
   /** RSA public-key operations are faster on the CPU than a device round trip (auto route). */

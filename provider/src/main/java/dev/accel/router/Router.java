@@ -399,6 +399,38 @@ public final class Router {
     throw new IllegalStateException("no software engine streams " + alg.jcaName());
   }
 
+  /**
+   * The JDK's own SPI for a {@code MessageDigest} of {@code alg}, or null: when no asynchronous
+   * device could take the message in one shot ({@link #digestBufferLimit} is 0) and the engine that
+   * would stream it computes it with the JDK's code anyway (the cpu device's JVM kernel, the jdk
+   * tier), JCA gets that SPI and Accel adds nothing per message. Counted once per instance under
+   * {@code jvm-direct}.
+   */
+  public java.security.MessageDigestSpi jvmDigestSpi(DigestAlgorithm alg) {
+    if (digestBufferLimit(alg) != 0) {
+      return null;
+    }
+    boolean skipDevices = config.route(Family.SHA2) == RouteMode.SOFTWARE;
+    for (Slot s : slots) {
+      if (skipDevices || !s.gate().admit()) {
+        continue;
+      }
+      if (s.device().newDigest(alg) != null) { // the first streaming engine decides
+        java.security.MessageDigestSpi spi = s.device().jvmDigestSpi(alg);
+        if (spi != null) {
+          ledger.streamed(s.index(), Op.Kind.of(alg), RouteReason.JVM_DIRECT, 0);
+        }
+        return spi;
+      }
+    }
+    Engine first = software[0];
+    java.security.MessageDigestSpi spi = first.jvmDigestSpi(alg);
+    if (spi != null) {
+      ledger.streamed(slots.length, Op.Kind.of(alg), RouteReason.JVM_DIRECT, 0);
+    }
+    return spi;
+  }
+
   /** Counts a message hashed by a {@link #openStream} digest; {@code bufferExceeded}: it outgrew the buffer. */
   public void countStreamed(DigestAlgorithm alg, Stream stream, long totalBytes, boolean bufferExceeded) {
     RouteReason r = bufferExceeded && stream.reason() != RouteReason.OK ? RouteReason.STREAMED : stream.reason();

@@ -266,6 +266,18 @@ public final class JdkTier implements Engine {
     return new JdkDigest(alg, clonePrototype(alg));
   }
 
+  @Override
+  public java.security.MessageDigestSpi jvmDigestSpi(DigestAlgorithm alg) {
+    try {
+      // The SPI object itself (sun.security.provider.SHA2$SHA256, ...): Service.newInstance hands
+      // it out without the MessageDigest wrapper that getInstance adds.
+      return (java.security.MessageDigestSpi)
+          PROTOTYPES[alg.ordinal()].getProvider().getService("MessageDigest", alg.jcaName()).newInstance(null);
+    } catch (GeneralSecurityException | ClassCastException | NullPointerException e) {
+      return null; // another JDK: Accel's own digest class streams into SUN instead
+    }
+  }
+
   /** A {@link MessageDigest} as an {@link IncrementalDigest}. */
   static final class JdkDigest implements IncrementalDigest {
     private final DigestAlgorithm alg;
