@@ -84,6 +84,7 @@ public final class AccelConfig {
   public static final String KEY_INFLIGHT_MAX = "accel.device.inflight.max";
   public static final String KEY_POISON = "accel.device.poison-freed";
   public static final String KEY_CALIBRATE = "accel.calibrate";
+  public static final String KEY_CALIBRATE_BUDGET_MS = "accel.calibrate.budget.ms";
   public static final String KEY_BREAKER_ERRORS = "accel.breaker.errors";
   public static final String KEY_BREAKER_PROBE_MS = "accel.breaker.probe.ms";
 
@@ -117,6 +118,7 @@ public final class AccelConfig {
   private final boolean calibrate;
   private final int breakerErrors;
   private final long breakerProbeMs;
+  private final long calibrateBudgetMs;
   private final Map<String, String> effective;
 
   private AccelConfig(Map<String, String> raw) {
@@ -151,6 +153,8 @@ public final class AccelConfig {
     eff.put(KEY_POISON, Boolean.toString(poisonFreed));
     calibrate = Boolean.parseBoolean(oneOf(KEY_CALIBRATE, raw.getOrDefault(KEY_CALIBRATE, "true"), BOOLEAN_VALUES));
     eff.put(KEY_CALIBRATE, Boolean.toString(calibrate));
+    calibrateBudgetMs = integer(KEY_CALIBRATE_BUDGET_MS, raw.getOrDefault(KEY_CALIBRATE_BUDGET_MS, "50"), 1, 60_000);
+    eff.put(KEY_CALIBRATE_BUDGET_MS, Long.toString(calibrateBudgetMs));
     breakerErrors = (int) integer(KEY_BREAKER_ERRORS, raw.getOrDefault(KEY_BREAKER_ERRORS, "16"), 1, 1_000_000);
     eff.put(KEY_BREAKER_ERRORS, Integer.toString(breakerErrors));
     breakerProbeMs = integer(KEY_BREAKER_PROBE_MS, raw.getOrDefault(KEY_BREAKER_PROBE_MS, "100"), 1, 3_600_000);
@@ -252,6 +256,7 @@ public final class AccelConfig {
             KEY_INFLIGHT_MAX,
             KEY_POISON,
             KEY_CALIBRATE,
+            KEY_CALIBRATE_BUDGET_MS,
             KEY_BREAKER_ERRORS,
             KEY_BREAKER_PROBE_MS));
     for (Family f : Family.values()) {
@@ -508,6 +513,14 @@ public final class AccelConfig {
   /** How often an open breaker re-probes its device. */
   public long breakerProbeMs() {
     return breakerProbeMs;
+  }
+
+  /**
+   * How long start-up calibration may measure each asynchronous device, all families together;
+   * sizes not reached in time keep the device default and say so.
+   */
+  public long calibrateBudgetMs() {
+    return calibrateBudgetMs;
   }
 
   /** Every effective setting, for {@code accel stats} and diagnostics (no secrets here). */

@@ -186,6 +186,11 @@ final class Submission {
         continue;
       }
       NativeQueue.Refusal refusal = nq.lastRefusal();
+      if (refusal == NativeQueue.Refusal.RETRY) {
+        // Counted before requeue wakes the callers: one that withdraws (BUSY) must see the count
+        // (its state CAS in requeue publishes it), whatever the scheduler does to this thread.
+        q.eagain.increment();
+      }
       requeue(took, n, refusal);
       switch (refusal) {
         case FATAL -> {
@@ -193,8 +198,7 @@ final class Submission {
           return false;
         }
         case RETRY -> {
-          q.eagain.increment(); // waiters (inline: after reaping) and the reaper flush again
-          return false;
+          return false; // waiters (inline: after reaping) and the reaper flush again
         }
         case REJECTED -> {} // the rest of the batch goes in the next downcall
       }

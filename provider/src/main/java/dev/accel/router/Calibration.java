@@ -17,13 +17,12 @@ import java.util.SplittableRandom;
  * the best is the least disturbed by other threads). The threshold is the smallest size from
  * which the device is at least as fast for every larger size measured; when software wins
  * everywhere it is twice the largest size measured (larger requests amortise the round trip
- * better). The whole run is bounded by {@link #BUDGET_NANOS} per device; sizes not reached keep
+ * better). The whole run is bounded by {@code accel.calibrate.budget.ms} per device; sizes not reached keep
  * the profile default. Devices that compute inline on the host (cpu) and RSA (the device always
  * wins private-key operations; public ones stay on the CPU by rule) are not calibrated. The
  * calibration talks to the device directly, so it is not counted in the route counters.
  */
 final class Calibration {
-  static final long BUDGET_NANOS = 50_000_000L; // per device, all families
   /** Results per (device, software tier): a process calibrates a shared device once. */
   private static final java.util.Map<Device, java.util.Map<String, Result>> CACHE =
       java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
@@ -78,7 +77,7 @@ final class Calibration {
   }
 
   private static void measure(Router.Slot slot, Result result, dev.accel.engine.Engine software, AccelConfig config) {
-    long deadline = System.nanoTime() + BUDGET_NANOS;
+    long deadline = System.nanoTime() + config.calibrateBudgetMs() * 1_000_000L;
     Device d = slot.device();
     SplittableRandom rnd = new SplittableRandom(0x5eed);
     byte[] keyBytes = new byte[16];

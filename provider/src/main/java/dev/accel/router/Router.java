@@ -151,7 +151,7 @@ public final class Router {
     }
     this.inlineOnly = !async;
     this.ledger = new RouteLedger(Objects.requireNonNull(counters), names, isSoftware, async);
-    // Synchronous and bounded (Calibration.BUDGET_NANOS per device, cached per device): an
+    // Synchronous and bounded (accel.calibrate.budget.ms per device, cached per device): an
     // asynchronous device is measured against the engine it competes with, the cpu device when
     // there is one, else the software tier.
     Engine rival = cpu != null ? cpu : this.software[0];
