@@ -92,7 +92,7 @@ final class NativeBatch {
       Op op = ops.get(i);
       try {
         dev.run(op, timeoutNanos);
-        out[i] = BatchOutcome.of(outputOf(op));
+        out[i] = BatchOutcome.of(Engine.outputOf(op));
       } catch (DeviceException | IllegalArgumentException | AEADBadTagException e) {
         out[i] = BatchOutcome.failed(e);
       }
@@ -107,16 +107,6 @@ final class NativeBatch {
       case Op.Digest d -> b instanceof Op.Digest e && e.alg() == d.alg();
       case Op.RsaPrivate r -> b instanceof Op.RsaPrivate e && e.key() == r.key();
       case Op.RsaPublic r -> false;
-    };
-  }
-
-  private static byte[] outputOf(Op op) {
-    return switch (op) {
-      case Op.GcmSeal s -> s.out();
-      case Op.GcmOpen o -> o.out();
-      case Op.Digest d -> d.out();
-      case Op.RsaPrivate r -> r.out();
-      case Op.RsaPublic r -> r.out();
     };
   }
 
@@ -193,7 +183,7 @@ final class NativeBatch {
           continue;
         }
         finish(ops.get(i), r, q.await(r, deadline));
-        out[i] = BatchOutcome.of(outputOf(ops.get(i)));
+        out[i] = BatchOutcome.of(Engine.outputOf(ops.get(i)));
       } catch (DeviceException | AEADBadTagException e) {
         out[i] = BatchOutcome.failed(e);
       } finally {

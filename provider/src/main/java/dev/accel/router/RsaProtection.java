@@ -101,7 +101,7 @@ final class RsaProtection implements Engine {
     if (!(op instanceof Op.RsaPrivate r) || !r.key().hasCrt()) {
       return inner.run(op); // non-CRT keys: no CRT fault to check; devices take CRT keys only
     }
-    RsaMath.DeviceBlinding b = RsaMath.blindForDevice(r.key(), r.input(), host, check, 0);
+    RsaMath.DeviceBlinding b = RsaMath.blindForDevice(r.key(), r.input(), host, check);
     try {
       byte[] raw = new byte[r.key().modulusBytes()];
       inner.run(new Op.RsaPrivate(r.key(), b.input(), raw));
@@ -140,7 +140,7 @@ final class RsaProtection implements Engine {
         Op op = ops.get(i);
         if (op instanceof Op.RsaPrivate r && r.key().hasCrt()) {
           RsaKeyMaterial key = r.key();
-          blind[i] = RsaMath.blindForDevice(key, r.input(), host, check, 0);
+          blind[i] = RsaMath.blindForDevice(key, r.input(), host, check);
           sent.add(new Op.RsaPrivate(key, blind[i].input(), new byte[key.modulusBytes()]));
         } else {
           sent.add(op);

@@ -183,7 +183,7 @@ public final class RsaMath {
    * falls back to BigInteger, never to accepting the result.
    */
   public static byte[] unblindChecked(
-      RsaKeyMaterial key, BlindedInput in, byte[] raw, Device engine, long timeoutNanos) {
+      RsaKeyMaterial key, BlindedInput in, byte[] raw, Device engine) {
     int k = key.modulusBytes();
     if (raw.length != k) {
       return null;
@@ -240,13 +240,11 @@ public final class RsaMath {
     private final RsaKeyMaterial key;
     private final BlindedInput in;
     private final Device engine;
-    private final long timeoutNanos;
 
-    JavaDeviceBlinding(RsaKeyMaterial key, byte[] input, Device engine, long timeoutNanos) {
+    JavaDeviceBlinding(RsaKeyMaterial key, byte[] input, Device engine) {
       this.key = key;
       this.in = blind(key, input);
       this.engine = engine;
-      this.timeoutNanos = timeoutNanos;
     }
 
     @Override
@@ -256,7 +254,7 @@ public final class RsaMath {
 
     @Override
     public byte[] finish(byte[] raw) {
-      return unblindChecked(key, in, raw, engine, timeoutNanos);
+      return unblindChecked(key, in, raw, engine);
     }
 
     @Override
@@ -318,7 +316,7 @@ public final class RsaMath {
    * non-null.
    */
   public static DeviceBlinding blindForDevice(
-      RsaKeyMaterial key, byte[] input, Device host, Device engine, long timeoutNanos) {
+      RsaKeyMaterial key, byte[] input, Device host, Device engine) {
     if (host != null && key.publicExponent() != null && host.hasRsaHostOps(key.modulusBits())) {
       try {
         return new NativeDeviceBlinding(key, input, host);
@@ -326,7 +324,7 @@ public final class RsaMath {
         // the engine could not blind: Java does it (nothing was sent anywhere yet)
       }
     }
-    return new JavaDeviceBlinding(key, input, engine, timeoutNanos);
+    return new JavaDeviceBlinding(key, input, engine);
   }
 
   public static BigInteger publicOp(RsaKeyMaterial key, BigInteger m) {
