@@ -1,5 +1,7 @@
 package dev.accel.netty;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.accel.AccelProvider;
 import dev.accel.device.DeviceOptions;
 import dev.accel.device.Devices;
@@ -11,7 +13,11 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLException;
 
 /** Emulated devices, Accel instances and client contexts shared by the tests. */
@@ -65,6 +71,36 @@ final class TestSupport {
         // No peer host (so no session reuse), hence no host name to verify: trust is the pinned cert.
         .endpointIdentificationAlgorithm(null)
         .build();
+  }
+
+  /**
+   * Asserts that a client refused a response record whose tag was corrupted, with bad_record_mac as
+   * its verdict, and that the verdict reached the server as an alert ({@code serverGotBadRecordMac}
+   * is polled until it holds: bounded by the alert's arrival, not a timing assumption). The
+   * client's own exception names the cause (BoringSSL: BAD_DECRYPT) unless BoringSSL still had the
+   * alert to send when it failed: netty-tcnative then parks the error until the alert is written,
+   * and the client's handler may see only the close (the ordering of netty issue 3900).
+   */
+  static void assertPeerRejectedCorruptRecord(ExecutionException clientFailure, BooleanSupplier serverGotBadRecordMac)
+      throws InterruptedException {
+    String clientSide = causes(clientFailure).toUpperCase(Locale.ROOT);
+    assertTrue(
+        clientSide.contains("BAD_DECRYPT")
+            || clientSide.contains("BAD_RECORD_MAC")
+            || clientSide.contains("CLOSED AFTER"),
+        clientSide);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TlsHarness.TIMEOUT_SECONDS);
+    while (!serverGotBadRecordMac.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the server received no bad_record_mac; client: " + clientSide);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** True once a server-side exception names {@code text}. */
+  static BooleanSupplier serverErrorNames(TlsHarness h, String text) {
+    return () -> h.serverErrors.stream().map(TestSupport::causes).anyMatch(c -> c.contains(text));
   }
 
   /** The messages of {@code t} and its causes, for alert assertions. */

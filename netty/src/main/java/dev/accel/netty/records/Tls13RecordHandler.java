@@ -91,6 +91,7 @@ public final class Tls13RecordHandler extends ChannelDuplexHandler {
 
   private final AtomicLong keyUpdatesSent = new AtomicLong();
   private volatile boolean closeNotifyReceived;
+  private volatile int fatalAlertReceived = -1;
 
   /**
    * @param hash the cipher suite's hash: {@code SHA-256} (TLS_AES_128_GCM_SHA256) or {@code
@@ -140,6 +141,16 @@ public final class Tls13RecordHandler extends ChannelDuplexHandler {
 
   public boolean closeNotifyReceived() {
     return closeNotifyReceived;
+  }
+
+  /**
+   * The description code of the fatal alert the peer sent (RFC 8446 section 6.2), or -1. Kept here
+   * as well as fired as an exception because a peer that sends an alert usually closes at once: if
+   * the close overtakes the record's decryption, the pipeline is gone when the alert is read and
+   * the exception reaches no handler.
+   */
+  public int fatalAlertReceived() {
+    return fatalAlertReceived;
   }
 
   /** Sends a KeyUpdate asking the peer to update too (RFC 8446 section 4.6.3). */
@@ -295,7 +306,8 @@ public final class Tls13RecordHandler extends ChannelDuplexHandler {
       return false;
     }
     failed = true;
-    ctx.fireExceptionCaught(new SSLException("Received fatal alert: " + desc));
+    fatalAlertReceived = desc;
+    ctx.fireExceptionCaught(new SSLException("Received fatal alert: " + alertName(desc) + " (" + desc + ")"));
     ctx.close();
     return false;
   }
@@ -430,6 +442,22 @@ public final class Tls13RecordHandler extends ChannelDuplexHandler {
     closeNotifySent = true;
     seal(new byte[] {1, ALERT_CLOSE_NOTIFY, TYPE_ALERT}, promise, true);
   }
+
+  /** RFC 8446 section 6 names, as SunJSSE's messages use them, for the alerts this layer can meet. */
+  private static String alertName(int desc) {
+    return switch (desc) {
+      case ALERT_UNEXPECTED_MESSAGE -> "unexpected_message";
+      case ALERT_BAD_RECORD_MAC -> "bad_record_mac";
+      case ALERT_RECORD_OVERFLOW -> "record_overflow";
+      case 40 -> "handshake_failure";
+      case 47 -> "illegal_parameter";
+      case 50 -> "decode_error";
+      case 51 -> "decrypt_error";
+      case ALERT_INTERNAL_ERROR -> "internal_error";
+      default -> "alert";
+    };
+  }
+
 
   /** Sends a fatal alert (encrypted, after pending records) and closes. */
   private void fatal(int alert, String why) {
