@@ -42,7 +42,7 @@ extern "C" {
 
 /* Bumped on any incompatible change to a struct, opcode or entry point. 3: every entry point
  * below is required on every platform (the Java side no longer probes for optional ones). */
-#define ACCEL_ABI_VERSION 3u
+#define ACCEL_ABI_VERSION 4u
 
 /* ---- status codes (negative errno-style; MUST MATCH ffm/NativeStatus.java) ---- */
 enum accel_status {
@@ -378,6 +378,26 @@ ACCEL_API int accel_execute(accel_queue *q, const struct accel_desc *desc, uint3
  * has dst_len >= the digest length bytes.
  */
 ACCEL_API int accel_execute_gcm(accel_queue *q, uint64_t session, uint32_t op,
+				const uint8_t *iv, uint64_t iv_off, uint32_t iv_len,
+				const uint8_t *aad, uint64_t aad_off, uint64_t aad_len,
+				const uint8_t *src, uint64_t src_off, uint64_t len,
+				uint8_t *dst, uint64_t dst_off,
+				uint8_t *tag, uint64_t tag_off, uint32_t tag_len);
+/*
+ * Keyed AES-GCM on the calling thread with no device, queue or session (ABI
+ * 4): the cpu device's per-record path, which therefore takes no lock and
+ * touches no shared counter. The caller owns the context's memory:
+ * accel_gcm_key_bytes() bytes, 64-byte aligned. accel_gcm_key_init copies the
+ * key (16, 24 or 32 bytes) and precomputes what the kernel needs (ipsec-mb
+ * round and hash keys); ENOTSUP without libcrypto. accel_gcm_key_run takes
+ * the buffers as accel_execute_gcm does and checks the host kernels' limits
+ * (IV 1..128 bytes, tag 12..16, AAD and data each < 2^31); EINVAL for a
+ * context that init did not build (a zeroed one included). The caller wipes
+ * the context (the key is in it) and must not wipe or free it during a call.
+ */
+ACCEL_API uint32_t accel_gcm_key_bytes(void);
+ACCEL_API int accel_gcm_key_init(void *ctx, uint64_t ctx_len, const uint8_t *key, uint32_t key_len);
+ACCEL_API int accel_gcm_key_run(const void *ctx, uint64_t ctx_len, uint32_t op,
 				const uint8_t *iv, uint64_t iv_off, uint32_t iv_len,
 				const uint8_t *aad, uint64_t aad_off, uint64_t aad_len,
 				const uint8_t *src, uint64_t src_off, uint64_t len,

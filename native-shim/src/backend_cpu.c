@@ -15,13 +15,13 @@ static void cpu_caps(struct accel_caps *c)
 	for (uint32_t op = 1; op <= ACCEL_OP_MAX; op++)
 		c->ops_mask |= ACCEL_OP_BIT(op);
 	c->aes_key_mask = 7;
-	c->gcm_iv_min = 1;		/* SP 800-38D allows any IV length >= 1 bit */
-	c->gcm_iv_max = 128;		/* libcrypto 3 limit (GCM_IV_MAX_SIZE) */
-	c->gcm_tag_min = 12;
-	c->gcm_tag_max = 16;
-	c->gcm_open_tag_min = 12;
-	c->gcm_aad_max = (1ull << 31) - 1;
-	c->gcm_data_max = (1ull << 31) - 1;
+	c->gcm_iv_min = SHIM_HOST_GCM_IV_MIN;	/* core.h: the host kernels' limits */
+	c->gcm_iv_max = SHIM_HOST_GCM_IV_MAX;
+	c->gcm_tag_min = SHIM_HOST_GCM_TAG_MIN;
+	c->gcm_tag_max = SHIM_HOST_GCM_TAG_MAX;
+	c->gcm_open_tag_min = SHIM_HOST_GCM_TAG_MIN;
+	c->gcm_aad_max = SHIM_HOST_GCM_DATA_MAX;
+	c->gcm_data_max = SHIM_HOST_GCM_DATA_MAX;
 	c->gcm_flags = ACCEL_GCM_EMPTY_OK;
 	c->rsa_bits_mask = 0xf;
 	c->rsa_min_bits = 512;

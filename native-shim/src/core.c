@@ -322,6 +322,25 @@ static bool has(const void *p, uint64_t len)
 	return len == 0 || p != NULL;
 }
 
+int shim_validate_gcm_args(const struct accel_caps *caps, const struct accel_desc *d)
+{
+	uint32_t tag_min = d->op == ACCEL_OP_GCM_SEAL ? caps->gcm_tag_min : caps->gcm_open_tag_min;
+
+	if (!d->iv || d->iv_len < caps->gcm_iv_min || d->iv_len > caps->gcm_iv_max)
+		return ACCEL_EINVAL;
+	if (!d->tag || d->tag_len < tag_min || d->tag_len > caps->gcm_tag_max)
+		return ACCEL_EINVAL;
+	if (d->dst_len < d->src_len || !has(d->src, d->src_len) ||
+	    !has(d->dst, d->src_len) || !has(d->aad, d->aad_len))
+		return ACCEL_EINVAL;
+	if (d->aad_len > caps->gcm_aad_max || d->src_len > caps->gcm_data_max ||
+	    d->aad_len + d->src_len > caps->gcm_data_max)
+		return ACCEL_EINVAL;
+	if (!d->src_len && !(caps->gcm_flags & ACCEL_GCM_EMPTY_OK))
+		return ACCEL_EINVAL;
+	return ACCEL_OK;
+}
+
 /* Mirrors the device's limits (caps); anything outside is EINVAL, ENOTSUP for a missing op. */
 int shim_validate(const struct accel_caps *caps, const struct accel_desc *d,
 		  const struct shim_sess *s)
@@ -332,25 +351,10 @@ int shim_validate(const struct accel_caps *caps, const struct accel_desc *d,
 		return ACCEL_ENOTSUP;
 	switch (d->op) {
 	case ACCEL_OP_GCM_SEAL:
-	case ACCEL_OP_GCM_OPEN: {
-		uint32_t tag_min = d->op == ACCEL_OP_GCM_SEAL ? caps->gcm_tag_min : caps->gcm_open_tag_min;
-
+	case ACCEL_OP_GCM_OPEN:
 		if (!s || s->family != ACCEL_FAMILY_AEAD)
 			return ACCEL_EINVAL;
-		if (!d->iv || d->iv_len < caps->gcm_iv_min || d->iv_len > caps->gcm_iv_max)
-			return ACCEL_EINVAL;
-		if (!d->tag || d->tag_len < tag_min || d->tag_len > caps->gcm_tag_max)
-			return ACCEL_EINVAL;
-		if (d->dst_len < d->src_len || !has(d->src, d->src_len) ||
-		    !has(d->dst, d->src_len) || !has(d->aad, d->aad_len))
-			return ACCEL_EINVAL;
-		if (d->aad_len > caps->gcm_aad_max || d->src_len > caps->gcm_data_max ||
-		    d->aad_len + d->src_len > caps->gcm_data_max)
-			return ACCEL_EINVAL;
-		if (!d->src_len && !(caps->gcm_flags & ACCEL_GCM_EMPTY_OK))
-			return ACCEL_EINVAL;
-		return ACCEL_OK;
-	}
+		return shim_validate_gcm_args(caps, d);
 	case ACCEL_OP_SHA224:
 	case ACCEL_OP_SHA256:
 	case ACCEL_OP_SHA384:
@@ -423,4 +427,53 @@ void shim_post(struct accel_queue *q, uint64_t user_tag, int status, uint32_t ou
 	pthread_mutex_unlock(&q->cq_lock);
 	if (fd >= 0)
 		(void)!write(fd, &(uint64_t){ 1 }, sizeof(uint64_t));
+}
+
+/* ---- keyed AES-GCM in caller memory (accel_gcm_key_*) ---- */
+
+int shim_gcm_key_init(struct shim_gcm_key *k, const uint8_t *key, uint32_t key_len)
+{
+	char reason[8];
+	bool used;
+	int ret;
+
+	if (key_len != 16 && key_len != 24 && key_len != 32)
+		return ACCEL_EINVAL;
+	if (shim_crypto_load(reason, sizeof(reason)))
+		return ACCEL_ENOTSUP;	/* no libcrypto: the host kernels cannot run */
+	explicit_bzero(k, sizeof(*k));
+	memcpy(k->key, key, key_len);
+	k->key_len = key_len;
+	ret = shim_gcm_prepare_at(k->key, key_len, k->kd, &used);
+	if (ret) {
+		explicit_bzero(k, sizeof(*k));
+		return ret;
+	}
+	k->has_kd = used;
+	k->magic = SHIM_GCM_KEY_MAGIC;	/* last: a half-built context never runs */
+	return ACCEL_OK;
+}
+
+int shim_gcm_key_run(const struct shim_gcm_key *k, const struct accel_desc *d)
+{
+	static const struct accel_caps host = {
+		.gcm_iv_min = SHIM_HOST_GCM_IV_MIN, .gcm_iv_max = SHIM_HOST_GCM_IV_MAX,
+		.gcm_tag_min = SHIM_HOST_GCM_TAG_MIN, .gcm_open_tag_min = SHIM_HOST_GCM_TAG_MIN,
+		.gcm_tag_max = SHIM_HOST_GCM_TAG_MAX, .gcm_aad_max = SHIM_HOST_GCM_DATA_MAX,
+		.gcm_data_max = SHIM_HOST_GCM_DATA_MAX, .gcm_flags = ACCEL_GCM_EMPTY_OK,
+	};
+	int ret;
+
+	/* a wiped (destroyed) or foreign context fails here rather than compute */
+	if (k->magic != SHIM_GCM_KEY_MAGIC ||
+	    (k->key_len != 16 && k->key_len != 24 && k->key_len != 32))
+		return ACCEL_EINVAL;
+	if (d->op != ACCEL_OP_GCM_SEAL && d->op != ACCEL_OP_GCM_OPEN)
+		return ACCEL_EINVAL;
+	ret = shim_validate_gcm_args(&host, d);
+	if (ret)
+		return ret;
+	return shim_gcm_run(d->op == ACCEL_OP_GCM_SEAL, k->key, k->key_len, k->has_kd ? k->kd : NULL,
+			    d->iv, d->iv_len, d->aad, d->aad_len, d->src, d->src_len, d->dst, d->tag,
+			    d->tag_len);
 }

@@ -30,6 +30,38 @@ struct shim_uadk_sess;		/* backend_uadk.c's own state, opaque here */
 struct shim_uadk_queue;
 struct shim_uadk_dev;
 
+/*
+ * AES-GCM limits of the host kernels (the cpu backend's caps and the keyed
+ * calls accel_gcm_key_*): IV 1 .. 128 bytes (NIST SP 800-38D allows any IV of
+ * at least one bit; 128 is libcrypto 3's GCM_IV_MAX_SIZE), tags 12 .. 16 bytes
+ * (the JCA's 96 .. 128 bits), AAD and data each below 2^31 bytes.
+ */
+#define SHIM_HOST_GCM_IV_MIN 1u
+#define SHIM_HOST_GCM_IV_MAX 128u
+#define SHIM_HOST_GCM_TAG_MIN 12u
+#define SHIM_HOST_GCM_TAG_MAX 16u
+#define SHIM_HOST_GCM_DATA_MAX ((1ull << 31) - 1)
+
+/*
+ * A keyed AES-GCM context in caller memory (accel_gcm_key_init): the raw key
+ * and, on ipsec-mb, its precomputed key data. 64-byte aligned; the header
+ * keeps kd on its own cache lines.
+ */
+#define SHIM_GCM_KEY_MAGIC 0x41434b59u	/* "ACKY" */
+struct shim_gcm_key {
+	uint32_t magic;
+	uint32_t key_len;	/* 16, 24 or 32 */
+	uint32_t has_kd;	/* kd holds ipsec-mb key data; else EVP expands key per call */
+	uint32_t pad0;
+	uint8_t key[32];
+	uint8_t pad1[16];
+	uint8_t kd[SHIM_GCM_KD_SIZE] __attribute__((aligned(SHIM_GCM_KD_ALIGN)));
+};
+
+int shim_gcm_key_init(struct shim_gcm_key *k, const uint8_t *key, uint32_t key_len);
+/* Validates d against the host limits and runs it; ACCEL_EBADMSG for a bad tag (dst zeroed). */
+int shim_gcm_key_run(const struct shim_gcm_key *k, const struct accel_desc *d);
+
 /* ---- sessions ---- */
 struct shim_sess {
 	uint32_t family;
@@ -182,6 +214,8 @@ void shim_sess_free(struct shim_sess *s);
 
 /* ---- requests (core.c) ---- */
 int shim_probe_host(char *reason, uint32_t reason_len);	/* libcrypto loaded? */
+/* GCM argument limits of d (any backend's caps); 0 or ACCEL_EINVAL. */
+int shim_validate_gcm_args(const struct accel_caps *caps, const struct accel_desc *d);
 int shim_validate(const struct accel_caps *caps, const struct accel_desc *d,
 		  const struct shim_sess *s);
 int shim_execute(const struct accel_desc *d, const struct shim_sess *s, uint32_t *out_len);

@@ -58,8 +58,8 @@ struct gcm_context_data {	/* layout from intel-ipsec-mb.h 1.3 .. 2.0 */
 	uint64_t partial_block_length;
 };
 /* sizeof(struct gcm_key_data) is 16 * 15 + 16 * 48 = 1008, padded to 1024 by its alignment. */
-#define GCM_KD_SIZE 1024
-#define GCM_KD_ALIGN 64
+#define GCM_KD_SIZE SHIM_GCM_KD_SIZE
+#define GCM_KD_ALIGN SHIM_GCM_KD_ALIGN
 
 typedef void (*gcm_pre_t)(const void *key, struct gcm_key_data *kd);
 typedef void (*gcm_enc_dec_t)(const struct gcm_key_data *, struct gcm_context_data *, uint8_t *out,
@@ -290,6 +290,17 @@ int shim_gcm_prepare(const uint8_t *key, uint32_t key_len, void **kd)
 	if (!*kd)
 		return ACCEL_ENOMEM;
 	k_fns[(key_len - 16) / 8].pre(key, *kd);
+	return ACCEL_OK;
+}
+
+int shim_gcm_prepare_at(const uint8_t *key, uint32_t key_len, void *kd, bool *used)
+{
+	*used = false;
+	pthread_once(&k_once, k_init);
+	if (!k_ipsecmb)
+		return ACCEL_OK;	/* EVP expands the key per request */
+	k_fns[(key_len - 16) / 8].pre(key, kd);
+	*used = true;
 	return ACCEL_OK;
 }
 

@@ -34,6 +34,14 @@ void shim_kernels_describe(char *buf, size_t len);
  */
 int shim_gcm_prepare(const uint8_t *key, uint32_t key_len, void **kd);
 void shim_gcm_release(void *kd);	/* wipe and free it (NULL: nothing) */
+/* Bytes and alignment of precomputed key data in caller memory (accel_gcm_key_*). */
+#define SHIM_GCM_KD_SIZE 1024
+#define SHIM_GCM_KD_ALIGN 64
+/*
+ * The same precomputation into kd (SHIM_GCM_KD_SIZE bytes, SHIM_GCM_KD_ALIGN
+ * aligned): *used = false where EVP expands the key per request (kd untouched).
+ */
+int shim_gcm_prepare_at(const uint8_t *key, uint32_t key_len, void *kd, bool *used);
 int shim_gcm_run(bool seal, const uint8_t *key, uint32_t key_len, const void *kd,
 		 const uint8_t *iv, uint32_t iv_len, const uint8_t *aad, uint64_t aad_len,
 		 const uint8_t *src, uint64_t len, uint8_t *dst, uint8_t *tag, uint32_t tag_len);

@@ -572,6 +572,43 @@ ACCEL_API int accel_execute_gcm(accel_queue *q, uint64_t session, uint32_t op,
 	return accel_execute(q, &d, &out_len);
 }
 
+ACCEL_API uint32_t accel_gcm_key_bytes(void)
+{
+	return (uint32_t)sizeof(struct shim_gcm_key);
+}
+
+/* The caller's memory must be whole and aligned: checked here, before the core writes to it. */
+static bool gcm_key_mem_ok(const void *ctx, uint64_t ctx_len)
+{
+	return ctx && ctx_len >= sizeof(struct shim_gcm_key) &&
+	       ((uintptr_t)ctx & (SHIM_GCM_KD_ALIGN - 1)) == 0;
+}
+
+ACCEL_API int accel_gcm_key_init(void *ctx, uint64_t ctx_len, const uint8_t *key, uint32_t key_len)
+{
+	if (!gcm_key_mem_ok(ctx, ctx_len) || !key)
+		return ACCEL_EINVAL;
+	return shim_gcm_key_init(ctx, key, key_len);
+}
+
+ACCEL_API int accel_gcm_key_run(const void *ctx, uint64_t ctx_len, uint32_t op,
+				const uint8_t *iv, uint64_t iv_off, uint32_t iv_len,
+				const uint8_t *aad, uint64_t aad_off, uint64_t aad_len,
+				const uint8_t *src, uint64_t src_off, uint64_t len,
+				uint8_t *dst, uint64_t dst_off,
+				uint8_t *tag, uint64_t tag_off, uint32_t tag_len)
+{
+	struct accel_desc d = { .op = op, .src = at(src, src_off), .src_len = len,
+				.dst = (uint8_t *)at(dst, dst_off), .dst_len = len,
+				.aad = at(aad, aad_off), .aad_len = aad_len,
+				.iv = at(iv, iv_off), .iv_len = iv_len, .tag_len = tag_len,
+				.tag = (uint8_t *)at(tag, tag_off) };
+
+	if (!gcm_key_mem_ok(ctx, ctx_len))
+		return ACCEL_EINVAL;
+	return shim_gcm_key_run(ctx, &d);
+}
+
 ACCEL_API int accel_execute_digest(accel_queue *q, uint32_t op,
 				   const uint8_t *src, uint64_t src_off, uint64_t len,
 				   uint8_t *dst, uint64_t dst_off, uint32_t dst_len)

@@ -7,7 +7,7 @@
 int main(void)
 {
 	t_name = "abi";
-	CHECK(accel_abi_version() == 3, "version %u", accel_abi_version());
+	CHECK(accel_abi_version() == 4, "version %u", accel_abi_version());
 	CHECK_RC((int)accel_abi_sizeof(ACCEL_STRUCT_DESC), 96);
 	CHECK_RC((int)accel_abi_sizeof(ACCEL_STRUCT_CQE), 24);
 	CHECK_RC((int)accel_abi_sizeof(ACCEL_STRUCT_CAPS), 192);
