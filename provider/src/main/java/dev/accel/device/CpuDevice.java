@@ -1,10 +1,13 @@
 package dev.accel.device;
 
+import dev.accel.core.AesKeyMaterial;
 import dev.accel.core.DigestAlgorithm;
 import dev.accel.core.RsaKeyMaterial;
 import dev.accel.engine.Engine;
 import dev.accel.engine.IncrementalDigest;
 import dev.accel.engine.Op;
+import dev.accel.ffm.CpuGcmKey;
+import dev.accel.ffm.NativeQueue;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -47,6 +50,7 @@ public final class CpuDevice implements Device {
   private final Engine jvm;
   private final Plan plan;
   private final long[] jvmFrom = new long[Op.Kind.values().length]; // hot-path copy of the plan
+  private volatile boolean closed;
 
   public CpuDevice(NativeDevice nat, Engine jvm, Plan plan) {
     this.nat = Objects.requireNonNull(nat);
@@ -163,9 +167,48 @@ public final class CpuDevice implements Device {
     return op.sizeBytes() >= jvmFrom[op.kind().ordinal()] && jvm.supports(op);
   }
 
+  /**
+   * AES-GCM on the native kernels goes straight to {@link CpuGcmKey} (one critical downcall; no
+   * queue, session lock or shared counter): the per-record path. The queue path keeps what that
+   * one does not take: IVs over 128 bytes, messages over 1 MiB, a seal whose output overlaps its
+   * input shifted (the kernels work in place only).
+   */
   @Override
   public int run(Op op) throws DeviceException, AEADBadTagException {
-    return onJvm(op) ? jvm.run(op) : nat.run(op);
+    if (closed) {
+      throw new IllegalStateException(name() + " is closed");
+    }
+    if (onJvm(op)) {
+      return jvm.run(op);
+    }
+    return switch (op) {
+      case Op.GcmSeal s when keyed(s.iv(), s.tagLenBytes(), s.inLen())
+              && !(s.in() == s.out() && s.inOff() != s.outOff()
+                  && s.inOff() < s.outOff() + s.resultBytes() && s.outOff() < s.inOff() + s.inLen()) ->
+          gcmKey(s.key()).seal(s.iv(), s.aad(), s.aadOff(), s.aadLen(), s.in(), s.inOff(), s.inLen(),
+              s.out(), s.outOff(), s.tagLenBytes());
+      case Op.GcmOpen o when keyed(o.iv(), o.tagLenBytes(), o.dataLen()) ->
+          gcmKey(o.key()).open(o.iv(), o.aad(), o.aadOff(), o.aadLen(), o.in(), o.inOff(), o.inLen(),
+              o.out(), o.outOff(), o.tagLenBytes());
+      default -> nat.run(op);
+    };
+  }
+
+  private static boolean keyed(byte[] iv, int tagLen, int dataLen) {
+    return dataLen <= NativeQueue.EXECUTE_MAX_BYTES && CpuGcmKey.takes(iv.length, tagLen);
+  }
+
+  /** The key's prepared context, cached on the key (wiped and freed with it). */
+  private CpuGcmKey gcmKey(AesKeyMaterial key) throws DeviceException {
+    CpuGcmKey k = key.cached(this);
+    if (k == null) {
+      CpuGcmKey fresh = CpuGcmKey.create(key.rawKey());
+      k = key.derived(this, unused -> fresh);
+      if (k != fresh) {
+        fresh.close(); // another thread prepared it first
+      }
+    }
+    return k;
   }
 
   @Override
@@ -269,6 +312,7 @@ public final class CpuDevice implements Device {
 
   @Override
   public void close() {
+    closed = true;
     nat.close();
   }
 

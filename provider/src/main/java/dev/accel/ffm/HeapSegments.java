@@ -57,6 +57,24 @@ final class HeapSegments {
     return s;
   }
 
+  private byte[] staging = new byte[0];
+
+  /**
+   * A staging array of at least {@code n} bytes for an open's plaintext until its tag verified,
+   * kept per thread up to {@link NativeQueue#EXECUTE_MAX_BYTES} (1 MiB): a fresh array per large
+   * open was a G1 humongous allocation each time (3.2 ms per 1 MiB open against 60 us per seal).
+   * Callers wipe what they staged after each use.
+   */
+  byte[] staging(int n) {
+    if (n > NativeQueue.EXECUTE_MAX_BYTES) {
+      return new byte[n];
+    }
+    if (staging.length < n) {
+      staging = new byte[Math.max(n, 1024)];
+    }
+    return staging;
+  }
+
   /** Copies {@code iv} into this thread's IV scratch array and returns its segment. */
   MemorySegment iv(byte[] iv) {
     System.arraycopy(iv, 0, ivScratch, 0, iv.length);

@@ -42,7 +42,7 @@ public final class NativeLibrary {
   private NativeLibrary() {}
 
   /** Must equal {@code ACCEL_ABI_VERSION} in accel_shim.h. */
-  public static final int ABI_VERSION = 3;
+  public static final int ABI_VERSION = 4;
 
   public static final String PROP_PATH = "accel.native.path";
   public static final String PROP_DIR = "accel.native.dir";

@@ -10,8 +10,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Typed wrappers for every entry point of accel_shim.h: the only code in Accel that makes
- * downcalls.
+ * Typed wrappers for every entry point of accel_shim.h but one: with {@link CpuGcmKey} (which
+ * owns {@code accel_gcm_key_run}, the cpu device's per-record call, so that its path has no extra
+ * frame), the only code in Accel that makes downcalls.
  *
  * <p>Each function is bound once, lazily, in its own holder class (so a missing symbol fails with
  * its name, and only the call that needs it). Wrappers return the raw {@code ACCEL_*} status;
@@ -29,7 +30,7 @@ public final class Shim {
 
   private static final Linker LINKER = Linker.nativeLinker();
 
-  private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
+  static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
     MemorySegment sym =
         NativeLibrary.lookup()
             .find(name)
@@ -39,7 +40,7 @@ public final class Shim {
 
   private static final Linker.Option CRITICAL = Linker.Option.critical(false);
 
-  private static RuntimeException rethrow(Throwable t) {
+  static RuntimeException rethrow(Throwable t) {
     if (t instanceof RuntimeException r) {
       throw r;
     }
@@ -321,6 +322,34 @@ public final class Shim {
                 C_POINTER, C_LONG_LONG, // dst, dst_off
                 C_POINTER, C_LONG_LONG, C_INT), // tag, tag_off, tag_len
             CRITICAL_HEAP);
+  }
+
+  private static final class GcmKeyBytes {
+    static final MethodHandle MH = bind("accel_gcm_key_bytes", FunctionDescriptor.of(C_INT), CRITICAL);
+  }
+
+  /** {@code uint32_t accel_gcm_key_bytes(void)}: the size of a keyed AES-GCM context. */
+  static long gcmKeyBytes() {
+    try {
+      return Integer.toUnsignedLong((int) GcmKeyBytes.MH.invokeExact());
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static final class GcmKeyInit {
+    static final MethodHandle MH =
+        bind("accel_gcm_key_init",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG, C_POINTER, C_INT), CRITICAL_HEAP);
+  }
+
+  /** {@code int accel_gcm_key_init(void *ctx, uint64_t ctx_len, const uint8_t *key, uint32_t key_len)}. */
+  static int gcmKeyInit(MemorySegment ctx, long ctxLen, MemorySegment key, int keyLen) {
+    try {
+      return (int) GcmKeyInit.MH.invokeExact(ctx, ctxLen, key, keyLen);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
   }
 
   private static final class ExecuteDigest {

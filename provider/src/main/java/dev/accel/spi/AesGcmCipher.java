@@ -292,7 +292,7 @@ public class AesGcmCipher extends CipherSpi {
     if (encrypt) {
       // SP 800-38D section 8: never encrypt twice under the same key and IV. Like SunJCE, compare
       // with the previous encryption init of this instance.
-      byte[] ivBytes = spec.getIV();
+      byte[] ivBytes = iv; // this init's private copy (getIV() clones; a second clone cost 32 B per record)
       KeyCache k = keys;
       if (k.lastEncryption != null
           && !k.lastEncryption.isDestroyed()
