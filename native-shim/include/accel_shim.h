@@ -265,7 +265,13 @@ ACCEL_API int accel_kernels(char *buf, uint32_t len);
 ACCEL_API int accel_dev_open(uint32_t backend, const struct accel_dev_config *cfg, accel_dev **out);
 ACCEL_API int accel_dev_caps(accel_dev *dev, struct accel_caps *caps);
 ACCEL_API int accel_dev_health(accel_dev *dev, struct accel_health *health);
-/* Closes the device; every queue must have been destroyed first (else EBUSY). */
+/*
+ * Closes the device; every queue must have been destroyed first, and no
+ * other device-level call (caps, health, queue create, buffers, emulator
+ * control) may be inside on another thread: EBUSY otherwise. After it, the
+ * handle is refused (EINVAL) without being dereferenced, by every
+ * device-level call.
+ */
 ACCEL_API int accel_dev_close(accel_dev *dev);
 
 /* ---- queues ---- */

@@ -136,6 +136,9 @@ struct accel_dev {
 	uint32_t backend;
 	const struct accel_backend_ops *ops;	/* the backend's registration (internal.h) */
 	pid_t pid;			/* owner; another pid means a forked child */
+	/* shim.c's registry of live handles (under its registry_lock) */
+	struct accel_dev *live_next;
+	uint32_t pins;			/* device-level API calls in progress */
 	uint32_t id;
 	struct accel_dev_config cfg;
 	struct accel_caps caps;		/* caps.profile protected by lock */

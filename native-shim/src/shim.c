@@ -27,9 +27,23 @@
  */
 static atomic_int shim_pid;
 
+/*
+ * Live device handles. Device-level calls (caps, health, queue create,
+ * close, buffers, emulator control) find the handle here under
+ * registry_lock and pin it for the call, so accel_dev_close cannot free a
+ * device that another thread is inside (it answers EBUSY), and a closed or
+ * never-opened handle is refused without being dereferenced. Queue calls
+ * need no lookup: a device with queues cannot be closed. Cold paths only:
+ * no data-path call takes this lock.
+ */
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct accel_dev *registry;
+
 static void shim_atfork_child(void)
 {
 	atomic_store(&shim_pid, (int)getpid());
+	/* a parent thread may have held it at fork; the child has only this thread */
+	pthread_mutex_init(&registry_lock, NULL);
 }
 
 __attribute__((constructor)) static void shim_init(void)
@@ -112,6 +126,36 @@ static bool dev_gone(const struct accel_dev *dev)
 	return atomic_load(&dev->removed) || atomic_load(&dev->isolated);
 }
 
+static struct accel_dev **registry_find_locked(const struct accel_dev *dev)
+{
+	struct accel_dev **p = &registry;
+
+	while (*p && *p != dev)
+		p = &(*p)->live_next;
+	return *p ? p : NULL;
+}
+
+/* Pins a live handle for one device-level call (EINVAL: not open); dev_unpin after. */
+static int dev_pin(struct accel_dev *dev)
+{
+	int ret = ACCEL_EINVAL;
+
+	pthread_mutex_lock(&registry_lock);
+	if (dev && registry_find_locked(dev)) {
+		dev->pins++;
+		ret = ACCEL_OK;
+	}
+	pthread_mutex_unlock(&registry_lock);
+	return ret;
+}
+
+static void dev_unpin(struct accel_dev *dev)
+{
+	pthread_mutex_lock(&registry_lock);
+	dev->pins--;
+	pthread_mutex_unlock(&registry_lock);
+}
+
 /* EINVAL for a bad handle, ENODEV for a forked/removed/isolated device. */
 static int dev_check(const struct accel_dev *dev, bool need_alive)
 {
@@ -173,6 +217,10 @@ ACCEL_API int accel_dev_open(uint32_t backend, const struct accel_dev_config *cf
 	pthread_mutex_lock(&dev->lock);
 	dev->queue_budget = dev->caps.queues_max;
 	pthread_mutex_unlock(&dev->lock);
+	pthread_mutex_lock(&registry_lock);
+	dev->live_next = registry;
+	registry = dev;
+	pthread_mutex_unlock(&registry_lock);
 	*out = dev;
 	return ACCEL_OK;
 
@@ -183,26 +231,43 @@ err_free_dev:
 
 ACCEL_API int accel_dev_caps(accel_dev *dev, struct accel_caps *caps)
 {
-	int ret = dev_check(dev, true);
+	int ret = dev_pin(dev);
 
 	if (ret)
 		return ret;
-	if (!caps)
-		return ACCEL_EINVAL;
-	pthread_mutex_lock(&dev->lock);
-	*caps = dev->caps;
-	caps->queues_max = dev->queue_budget;
-	pthread_mutex_unlock(&dev->lock);
-	return ACCEL_OK;
+	ret = dev_check(dev, true);
+	if (!ret && !caps)
+		ret = ACCEL_EINVAL;
+	if (!ret) {
+		pthread_mutex_lock(&dev->lock);
+		*caps = dev->caps;
+		caps->queues_max = dev->queue_budget;
+		pthread_mutex_unlock(&dev->lock);
+	}
+	dev_unpin(dev);
+	return ret;
 }
+
+static int dev_health_pinned(accel_dev *dev, struct accel_health *h);
 
 /* Always answers (OK) for a valid handle: this is the call that reports why a device is down. */
 ACCEL_API int accel_dev_health(accel_dev *dev, struct accel_health *h)
 {
+	int ret;
+
+	if (!h || dev_pin(dev))
+		return ACCEL_EINVAL;
+	ret = dev_health_pinned(dev, h);
+	dev_unpin(dev);
+	return ret;
+}
+
+static int dev_health_pinned(accel_dev *dev, struct accel_health *h)
+{
 	uint32_t qerrs = 0, poison = 0;
 	uint64_t now = shim_now_ns(), reset_until;
 
-	if (!dev || dev->magic != SHIM_DEV_MAGIC || !h)
+	if (dev->magic != SHIM_DEV_MAGIC)
 		return ACCEL_EINVAL;
 	memset(h, 0, sizeof(*h));
 	h->submitted = atomic_load(&dev->submitted);
@@ -252,16 +317,33 @@ ACCEL_API int accel_dev_health(accel_dev *dev, struct accel_health *h)
 
 ACCEL_API int accel_dev_close(accel_dev *dev)
 {
-	int ret = dev_check(dev, false);
+	struct accel_dev **link;
+	bool busy;
+	int ret;
 
-	if (ret)
+	/*
+	 * Under registry_lock throughout: no device-level call can pin the handle
+	 * between the checks and the unlink, and a queue create in progress holds
+	 * a pin. After the unlink every call refuses the handle, so it is freed
+	 * with nobody inside.
+	 */
+	pthread_mutex_lock(&registry_lock);
+	link = dev ? registry_find_locked(dev) : NULL;
+	ret = link ? dev_check(dev, false) : ACCEL_EINVAL;
+	if (ret) {
+		pthread_mutex_unlock(&registry_lock);
 		return ret;	/* in a forked child the device is leaked on purpose */
-	pthread_mutex_lock(&dev->lock);
-	if (dev->nqueues) {
-		pthread_mutex_unlock(&dev->lock);
+	}
+	pthread_mutex_lock(&dev->lock);	/* not forked: dev_check said so */
+	busy = dev->nqueues || dev->pins;
+	pthread_mutex_unlock(&dev->lock);
+	if (busy) {
+		pthread_mutex_unlock(&registry_lock);
 		return ACCEL_EBUSY;
 	}
-	pthread_mutex_unlock(&dev->lock);
+	*link = dev->live_next;
+	dev->magic = SHIM_DEAD_MAGIC;
+	pthread_mutex_unlock(&registry_lock);
 	if (dev->ops->dev_close)
 		dev->ops->dev_close(dev);
 	shim_buf_dev_close(dev);
@@ -271,7 +353,20 @@ ACCEL_API int accel_dev_close(accel_dev *dev)
 
 /* ---- queues ---- */
 
+static int queue_create_pinned(accel_dev *dev, uint32_t depth, accel_queue **out);
+
 ACCEL_API int accel_queue_create(accel_dev *dev, uint32_t depth, accel_queue **out)
+{
+	int ret = dev_pin(dev);
+
+	if (ret)
+		return ret;
+	ret = queue_create_pinned(dev, depth, out);
+	dev_unpin(dev);
+	return ret;
+}
+
+static int queue_create_pinned(accel_dev *dev, uint32_t depth, accel_queue **out)
 {
 	struct accel_queue *q;
 	int ret = dev_check(dev, true);
@@ -876,25 +971,30 @@ ACCEL_API int accel_wait_limit(accel_queue *q, uint32_t nr)
 
 ACCEL_API int accel_emu_set_profile(accel_dev *dev, uint32_t profile)
 {
-	int ret = dev_check(dev, false);
+	int ret = dev_pin(dev);
 
 	if (ret)
 		return ret;
-	if (!dev->ops->set_profile)
-		return ACCEL_ENOTSUP;
-	return dev->ops->set_profile(dev, profile);
+	ret = dev_check(dev, false);
+	if (!ret)
+		ret = dev->ops->set_profile ? dev->ops->set_profile(dev, profile) : ACCEL_ENOTSUP;
+	dev_unpin(dev);
+	return ret;
 }
 
 ACCEL_API int accel_emu_inject(accel_dev *dev, uint32_t fault, uint64_t count, uint64_t param)
 {
+	int ret = dev_pin(dev);
+
+	if (ret)
+		return ret;
 	/* the FORK fault sets dev->forked; CLEAR must still reach it, so check the pid only */
-	if (!dev || dev->magic != SHIM_DEV_MAGIC)
-		return ACCEL_EINVAL;
 	if (dev->pid != atomic_load(&shim_pid))
-		return ACCEL_ENODEV;
-	if (!dev->ops->inject)
-		return ACCEL_ENOTSUP;
-	return dev->ops->inject(dev, fault, count, param);
+		ret = ACCEL_ENODEV;
+	else
+		ret = dev->ops->inject ? dev->ops->inject(dev, fault, count, param) : ACCEL_ENOTSUP;
+	dev_unpin(dev);
+	return ret;
 }
 
 /* ---- batch digest (cpu backend) ---- */
@@ -957,23 +1057,29 @@ ACCEL_API int accel_execute_digest_batch(accel_queue *q, uint32_t op,
 
 /* ---- buffers (buf.c) ---- */
 
-static bool dev_ok(const struct accel_dev *dev)
-{
-	return dev && dev->magic == SHIM_DEV_MAGIC;
-}
-
 ACCEL_API void *accel_buf_alloc(accel_dev *dev, uint64_t len)
 {
-	if (!len || len > (1ull << 40) || (dev && !dev_ok(dev)))
+	void *buf;
+
+	if (!len || len > (1ull << 40) || (dev && dev_pin(dev)))
 		return NULL;
-	return shim_buf_map(len);
+	buf = shim_buf_map(len);
+	if (dev)
+		dev_unpin(dev);
+	return buf;
 }
 
+/* dev may be NULL or closed already: the buffer is then unmapped without the device's records. */
 ACCEL_API void accel_buf_free(accel_dev *dev, void *buf, uint64_t len)
 {
+	bool pinned;
+
 	if (!buf || !len)
 		return;
-	shim_buf_unmap(dev_ok(dev) ? dev : NULL, buf, len);
+	pinned = dev && !dev_pin(dev);
+	shim_buf_unmap(pinned ? dev : NULL, buf, len);
+	if (pinned)
+		dev_unpin(dev);
 }
 
 /* ---- UACCE devices (uacce.c) ---- */
