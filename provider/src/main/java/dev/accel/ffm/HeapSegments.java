@@ -1,10 +1,12 @@
 package dev.accel.ffm;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.WeakReference;
 
 /**
  * Per-thread cache of whole-array heap segments for the cpu engine's critical downcalls ({@code
- * accel_execute_gcm}/{@code _digest} take each buffer as array + offset).
+ * accel_execute_gcm}/{@code _digest}, {@code accel_gcm_key_run} take each buffer as array +
+ * offset).
  *
  * <p>Why: a heap {@link MemorySegment} is a ~40-byte object, and a slice is another; the JIT does
  * not scalar-replace them across the downcall chain, so building four slices per request cost
@@ -12,10 +14,12 @@ import java.lang.foreign.MemorySegment;
  * 64 bytes). Callers reuse their arrays (a cipher's AAD buffer, a digest's message buffer, a TLS
  * record buffer), so a tiny identity cache per thread hits almost always.
  *
- * <p>Bounded retention: only arrays up to {@link #CACHEABLE_MAX_BYTES} are remembered (four per
- * thread), so a thread pins at most 256 KiB of caller arrays until it next misses; larger arrays
- * get a fresh segment (negligible next to the work on them). IVs are copied into a per-thread
- * scratch array instead: every encryption has a fresh IV array.
+ * <p>No caller array is kept alive: each way holds its segment (and through it the array) only
+ * weakly, so an array the caller dropped, plaintext perhaps, is collected as if the cache did not
+ * exist; a collected way is a miss. Only arrays up to {@link #CACHEABLE_MAX_BYTES} are
+ * remembered (four per thread); larger arrays get a fresh segment (negligible next to the work on
+ * them). IVs are copied into a per-thread scratch array instead: every encryption has a fresh IV
+ * array.
  */
 final class HeapSegments {
   static final int CACHEABLE_MAX_BYTES = 64 * 1024;
@@ -25,8 +29,11 @@ final class HeapSegments {
 
   private static final ThreadLocal<HeapSegments> LOCAL = ThreadLocal.withInitial(HeapSegments::new);
 
-  private final byte[][] arrays = new byte[WAYS][];
-  private final MemorySegment[] segments = new MemorySegment[WAYS];
+  // way i: the array (identity) and its segment, both weakly held
+  @SuppressWarnings("unchecked")
+  private final WeakReference<byte[]>[] arrays = new WeakReference[WAYS];
+  @SuppressWarnings("unchecked")
+  private final WeakReference<MemorySegment>[] segments = new WeakReference[WAYS];
   private int victim;
   final byte[] ivScratch = new byte[IV_SCRATCH_BYTES];
   final MemorySegment ivSegment = MemorySegment.ofArray(ivScratch);
@@ -43,15 +50,21 @@ final class HeapSegments {
       return MemorySegment.NULL;
     }
     for (int i = 0; i < WAYS; i++) {
-      if (arrays[i] == a) {
-        return segments[i];
+      WeakReference<byte[]> w = arrays[i];
+      if (w != null && w.get() == a) {
+        MemorySegment s = segments[i].get();
+        if (s != null) {
+          return s;
+        }
+        segments[i] = new WeakReference<>(s = MemorySegment.ofArray(a)); // collected: the array lives on
+        return s;
       }
     }
     MemorySegment s = MemorySegment.ofArray(a);
     if (a.length <= CACHEABLE_MAX_BYTES) {
       int v = victim;
-      arrays[v] = a;
-      segments[v] = s;
+      arrays[v] = new WeakReference<>(a);
+      segments[v] = new WeakReference<>(s);
       victim = (v + 1) & (WAYS - 1);
     }
     return s;

@@ -4,6 +4,7 @@ import dev.accel.testing.Ops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -14,6 +15,7 @@ import dev.accel.core.DigestAlgorithm;
 import dev.accel.device.DeviceOptions;
 import dev.accel.device.Devices;
 import dev.accel.device.NativeDevice;
+import java.lang.ref.WeakReference;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Random;
@@ -58,6 +60,22 @@ class HeapSegmentsTest {
     assertNotSame(first, hs.of(arrays[0]), "evicted after four newer arrays");
     byte[] big = new byte[HeapSegments.CACHEABLE_MAX_BYTES + 1];
     assertNotSame(hs.of(big), hs.of(big), "large arrays are never retained");
+  }
+
+  /** The array (plaintext, perhaps) a caller dropped is collected: the cache holds it weakly. */
+  @Test
+  void aDroppedCallerArrayIsNotKeptAlive() {
+    WeakReference<byte[]> probe = cacheAndDrop();
+    for (int i = 0; i < 20 && probe.get() != null; i++) {
+      System.gc(); // a full collection with G1; bounded by the count, not by a time
+    }
+    assertNull(probe.get(), "the segment cache kept a caller array alive");
+  }
+
+  private static WeakReference<byte[]> cacheAndDrop() {
+    byte[] a = new byte[1024];
+    HeapSegments.current().of(a);
+    return new WeakReference<>(a);
   }
 
   @Test
