@@ -87,6 +87,7 @@ public final class AccelConfig {
   public static final String KEY_CALIBRATE_BUDGET_MS = "accel.calibrate.budget.ms";
   public static final String KEY_BREAKER_ERRORS = "accel.breaker.errors";
   public static final String KEY_BREAKER_PROBE_MS = "accel.breaker.probe.ms";
+  public static final String KEY_BREAKER_FAILURE_PERCENT = "accel.breaker.failure.percent";
 
   static final List<String> DEVICE_VALUES = List.of("auto", "emu", "cpu", "uadk", "none");
   static final List<String> PROFILE_VALUES = List.of("fast", "sec-920", "hpre-920");
@@ -118,6 +119,7 @@ public final class AccelConfig {
   private final boolean calibrate;
   private final int breakerErrors;
   private final long breakerProbeMs;
+  private final int breakerFailurePercent;
   private final long calibrateBudgetMs;
   private final Map<String, String> effective;
 
@@ -159,6 +161,9 @@ public final class AccelConfig {
     eff.put(KEY_BREAKER_ERRORS, Integer.toString(breakerErrors));
     breakerProbeMs = integer(KEY_BREAKER_PROBE_MS, raw.getOrDefault(KEY_BREAKER_PROBE_MS, "100"), 1, 3_600_000);
     eff.put(KEY_BREAKER_PROBE_MS, Long.toString(breakerProbeMs));
+    breakerFailurePercent =
+        (int) integer(KEY_BREAKER_FAILURE_PERCENT, raw.getOrDefault(KEY_BREAKER_FAILURE_PERCENT, "10"), 0, 100);
+    eff.put(KEY_BREAKER_FAILURE_PERCENT, Integer.toString(breakerFailurePercent));
 
     enabled = new EnumMap<>(Family.class);
     String familiesValue = raw.get(KEY_FAMILIES);
@@ -258,7 +263,8 @@ public final class AccelConfig {
             KEY_CALIBRATE,
             KEY_CALIBRATE_BUDGET_MS,
             KEY_BREAKER_ERRORS,
-            KEY_BREAKER_PROBE_MS));
+            KEY_BREAKER_PROBE_MS,
+            KEY_BREAKER_FAILURE_PERCENT));
     for (Family f : Family.values()) {
       keys.add(enabledKey(f));
       keys.add(thresholdKey(f));
@@ -508,6 +514,14 @@ public final class AccelConfig {
   /** Consecutive device failures that open a device's circuit breaker. */
   public int breakerErrors() {
     return breakerErrors;
+  }
+
+  /**
+   * The share of failed requests, in percent, among an asynchronous device's last {@code 64} that
+   * opens its breaker even when successes come between the failures (0: off).
+   */
+  public int breakerFailurePercent() {
+    return breakerFailurePercent;
   }
 
   /** How often an open breaker re-probes its device. */

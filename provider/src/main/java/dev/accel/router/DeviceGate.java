@@ -22,7 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       at once. An unusable report (removed, isolated, forked) opens
  *       the breaker;
  *   <li><b>open</b>: after {@code breakerErrors} consecutive device failures (errors, queue errors,
- *       timeouts, removal), or an unusable health report, every request goes to software. Every
+ *       timeouts, removal), after {@code failurePercent} % or more of an asynchronous device's
+ *       last {@link #WINDOW} requests failed (a device that loses one completion in four, with
+ *       successes between, never fails {@code breakerErrors} times in a row, yet each lost
+ *       completion pins its buffers), or after an unusable health report, every request goes to
+ *       software. Every
  *       {@code probeIntervalNanos} one thread re-probes: health, then a tiny known-answer test
  *       (SHA-256 of "abc", FIPS 180-4 example; or health alone if the device has no SHA-256); on
  *       success the breaker closes.
@@ -37,9 +41,12 @@ final class DeviceGate {
       HexFormat.of().parseHex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   private static final long PROBE_TIMEOUT_NANOS = 200_000_000L;
   static final int CLOCK_EVERY = 64;
+  /** Requests per failure-rate window. */
+  static final int WINDOW = 64;
 
   private final Device device;
   private final int breakerErrors;
+  private final int failurePercent; // 0: no rate rule
   private final long probeIntervalNanos;
   private final int inflightBudget;
   /**
@@ -52,6 +59,8 @@ final class DeviceGate {
   private volatile boolean open;
   private volatile String openReason = "";
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  /** The current window: requests in the high 32 bits, failures in the low 32 (one atomic add). */
+  private final AtomicLong window = new AtomicLong();
   private final AtomicBoolean probing = new AtomicBoolean();
   private volatile long nextProbeNanos = System.nanoTime(); // health read on first use
   private volatile boolean probeDue = true; // read the clock at the next admission
@@ -60,16 +69,17 @@ final class DeviceGate {
   private final AtomicLong opens = new AtomicLong();
   private final AtomicLong closes = new AtomicLong();
 
-  DeviceGate(Device device, int breakerErrors, long probeIntervalNanos, int inflightBudget) {
+  DeviceGate(Device device, int breakerErrors, int failurePercent, long probeIntervalNanos, int inflightBudget) {
     this.device = device;
     this.breakerErrors = breakerErrors;
+    this.failurePercent = failurePercent;
     this.probeIntervalNanos = probeIntervalNanos;
     this.inflightBudget = inflightBudget;
     this.tracksInflight = !"cpu".equals(device.backend());
   }
 
   DeviceGate(Device device) {
-    this(device, 5, 1_000_000_000L, Integer.MAX_VALUE);
+    this(device, 5, 10, 1_000_000_000L, Integer.MAX_VALUE);
   }
 
   /** True when the breaker is closed (probing when due). */
@@ -155,6 +165,7 @@ final class DeviceGate {
       open = false;
       openReason = "";
       consecutiveFailures.set(0);
+      window.set(0);
       closes.incrementAndGet();
       nextProbeNanos = now + HEALTH_TTL_NANOS;
       probeDue = false;
@@ -177,6 +188,25 @@ final class DeviceGate {
     if (consecutiveFailures.get() != 0) {
       consecutiveFailures.set(0);
     }
+    if (tracksInflight && failurePercent > 0) {
+      count(1L << 32);
+    }
+  }
+
+  /**
+   * Adds one request to the window (the cpu engine keeps no window: its failures are bugs, counted
+   * by the router, and a shared counter would be the only contended write on its path). The thread
+   * that completes a window judges it and starts the next.
+   */
+  private void count(long delta) {
+    long w = window.addAndGet(delta);
+    long n = w >>> 32;
+    if (n >= WINDOW && window.compareAndSet(w, 0)) {
+      long failed = w & 0xffff_ffffL;
+      if (failed * 100 >= n * failurePercent) {
+        trip(failed + " of the last " + n + " requests failed (the limit is " + failurePercent + " %)");
+      }
+    }
   }
 
   void onFailure(DeviceException.Reason reason, String message) {
@@ -184,6 +214,12 @@ final class DeviceGate {
       return;
     }
     int n = consecutiveFailures.incrementAndGet();
+    if (tracksInflight && failurePercent > 0) {
+      count((1L << 32) | 1);
+    }
+    if (open) {
+      return; // the rate rule tripped it just now
+    }
     if (n >= breakerErrors) {
       trip(n + " consecutive device failures, last " + reason + (message == null ? "" : ": " + message));
     } else if (reason == DeviceException.Reason.GONE || reason == DeviceException.Reason.QUEUE_ERROR) {

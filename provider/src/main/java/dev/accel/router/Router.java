@@ -125,7 +125,8 @@ public final class Router {
         calibrate |= !d.inline() && configured < 0 && Calibration.applies(d, f);
       }
       Slot slot = new Slot(d, RsaProtection.around(d, host, check),
-          new DeviceGate(d, config.breakerErrors(), config.breakerProbeMs() * 1_000_000L, config.inflightMax()),
+          new DeviceGate(d, config.breakerErrors(), config.breakerFailurePercent(), config.breakerProbeMs() * 1_000_000L,
+              config.inflightMax()),
           thresholds, source, s.size());
       s.add(slot);
       if (calibrate && config.calibrate()) {
