@@ -4,7 +4,9 @@
  * UADK (libwd.so.2, libwd_crypto.so.2), bound at run time with dlopen: a
  * machine without UADK simply reports the backend unavailable, with the
  * dlerror() text as the reason. ACCEL_UADK_LIBWD / ACCEL_UADK_LIBWD_CRYPTO
- * override the library names (the tests point them at the test double).
+ * override the library names (the tests point them at the test double);
+ * they and ACCEL_UADK_QUEUES are read with secure_getenv, so a setuid or
+ * setcap process cannot be made to load another library.
  *
  * Model (DEVICE-MODEL.md, "UADK"):
  *   - one wd_<family>_init per algorithm family per process, owned here: the
@@ -78,7 +80,7 @@ static char wd_libname[48];
 
 static void *open_lib(const char *env, const char *const *names, char *err, size_t err_len)
 {
-	const char *over = getenv(env);
+	const char *over = secure_getenv(env);
 	void *h;
 
 	if (over && *over) {
@@ -128,7 +130,7 @@ static void wd_load(void)
 #undef UADK_BIND_WD
 #undef UADK_BIND
 	{
-		const char *o = getenv("ACCEL_UADK_LIBWD");
+		const char *o = secure_getenv("ACCEL_UADK_LIBWD");
 		const char *base = o && *o ? strrchr(o, '/') : NULL;
 
 		snprintf(wd_libname, sizeof(wd_libname), "%s",
@@ -343,7 +345,7 @@ static int shim_uadk_probe(char *reason, uint32_t reason_len)
 
 static uint32_t env_u32(const char *name, uint32_t dflt)
 {
-	const char *v = getenv(name);
+	const char *v = secure_getenv(name);
 	char *end;
 	unsigned long x;
 

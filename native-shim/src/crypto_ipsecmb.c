@@ -26,6 +26,7 @@
  *   SSE4.1 + AES-NI + PCLMULQDQ          -> sse
  *   otherwise, or no libIPSec_MB.so.1    -> libcrypto EVP (crypto_libcrypto.c)
  * ACCEL_SHIM_IPSECMB overrides the library name (tests model its absence).
+ * Both are read with secure_getenv: a setuid or setcap process ignores them.
  *
  * SHA-2 stays on libcrypto's low-level SHA256()/SHA512() one-shots: measured
  * on Zen 4 they are 1.5-2x faster than EVP_Digest for small messages (no
@@ -165,7 +166,7 @@ static bool k_bind(void *h, const char *arch)
 static void k_load_ipsecmb(const char *want_arch)
 {
 	static const char *const arches[3] = { "vaes_avx512", "avx_gen4", "sse" };
-	const char *env = getenv("ACCEL_SHIM_IPSECMB");
+	const char *env = secure_getenv("ACCEL_SHIM_IPSECMB");
 	const char *names[2] = { env && *env ? env : "libIPSec_MB.so.1", env && *env ? NULL : "libIPSec_MB.so.2" };
 	struct cpu_feat f = cpu_features();
 	bool ok_arch[3] = { f.avx512 && f.vaes && f.vpclmul && f.aes && f.pclmul,
@@ -211,7 +212,7 @@ static void k_load_ipsecmb(const char *want_arch)
 
 static void k_init(void)
 {
-	const char *env = getenv("ACCEL_SHIM_KERNEL");
+	const char *env = secure_getenv("ACCEL_SHIM_KERNEL");
 	const char *lc = shim_crypto_version();	/* "libcrypto 3.0.19" */
 	const char *sha = cpu_features().sha ? "(SHA-NI)" : "";
 	char gcm[128];

@@ -3,11 +3,14 @@
  * crypto_libcrypto.c - the compute kernels, bound to libcrypto at run time.
  *
  * No build-time OpenSSL dependency: the few prototypes we need are declared
- * here as function-pointer types and resolved with dlopen("libcrypto.so.3")
- * (fallback "libcrypto.so"; ACCEL_SHIM_LIBCRYPTO overrides the name, which
- * tests use to model a machine without libssl3). Every symbol used exists
- * with the same signature in OpenSSL 1.1.1 and 3.x, except the optional
- * ones (lc_opt, 3.0 and later), which have a fallback.
+ * here as function-pointer types and resolved with dlopen("libcrypto.so.3"),
+ * the versioned name only: the unversioned libcrypto.so is a development
+ * symlink that may point at any ABI. ACCEL_SHIM_LIBCRYPTO overrides the name
+ * (tests use it to model a machine without libssl3); like every environment
+ * override in the shim it is read with secure_getenv, so a setuid or setcap
+ * process ignores it. Every symbol used exists with the same signature in
+ * OpenSSL 1.1.1 and 3.x, except the optional ones (lc_opt, 3.0 and later),
+ * which have a fallback.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -121,11 +124,11 @@ static char lc_version[48];
 
 static void lc_load(void)
 {
-	const char *names[3] = { getenv("ACCEL_SHIM_LIBCRYPTO"), "libcrypto.so.3", "libcrypto.so" };
+	const char *names[2] = { secure_getenv("ACCEL_SHIM_LIBCRYPTO"), "libcrypto.so.3" };
 	char first_err[112] = "";
 	void *h = NULL;
 
-	for (int i = 0; i < 3 && !h; i++) {
+	for (int i = 0; i < 2 && !h; i++) {
 		if (!names[i] || !*names[i])
 			continue;
 		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
@@ -483,7 +486,7 @@ static BN_MONT_CTX *mont_new(const BIGNUM *m, BN_CTX *ctx)
  */
 static int rsa_pick_kernel(struct shim_rsa *rsa)
 {
-	const char *force = getenv("ACCEL_SHIM_RSA_KERNEL");
+	const char *force = secure_getenv("ACCEL_SHIM_RSA_KERNEL");
 	int pbits = lc.BN_num_bits(rsa->p), qbits = lc.BN_num_bits(rsa->q);
 	bool x2 = lc_opt.BN_mod_exp_mont_consttime_x2 && pbits == 1024 && qbits == 1024;
 	bool ifma_size = pbits == qbits && (pbits == 1536 || pbits == 2048 ||
@@ -535,7 +538,7 @@ static int rsa_pick_kernel(struct shim_rsa *rsa)
  */
 static int rsa_pick_public(struct shim_rsa *rsa)
 {
-	const char *force = getenv("ACCEL_SHIM_RSA_KERNEL");
+	const char *force = secure_getenv("ACCEL_SHIM_RSA_KERNEL");
 	int nbits = lc.BN_num_bits(rsa->n), elen = (lc.BN_num_bits(rsa->e) + 7) / 8;
 	uint8_t mod[RSA_IFMA_MAX_BYTES];
 	uint32_t len = (uint32_t)nbits / 8;

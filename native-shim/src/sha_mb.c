@@ -769,7 +769,7 @@ static bool mb_avx512, mb_sha_ni;
 static void mb_choose(void)
 {
 #if defined(__x86_64__)
-	const char *force = getenv("ACCEL_SHIM_SHA_MB");
+	const char *force = secure_getenv("ACCEL_SHIM_SHA_MB");
 	bool portable = force && !strcmp(force, "libcrypto");
 
 	mb_avx512 = !portable && !(force && !strcmp(force, "sha-ni")) && avx512_usable();

@@ -5,7 +5,8 @@
  * algorithms, available_instances, isolate, device/numa_node} and the
  * character device /dev/<driver>-<id>. Both roots are overridable
  * (ACCEL_UACCE_SYSFS_ROOT, ACCEL_UACCE_DEV_ROOT) so tests can point
- * discovery at a fake tree.
+ * discovery at a fake tree; read with secure_getenv, so a setuid or setcap
+ * process always uses the real ones.
  *
  * Attribute names and meanings: Linux Documentation/ABI/testing/
  * sysfs-driver-uacce. Ids are global across drivers, so devices are matched
@@ -34,14 +35,14 @@ static const struct {
 
 const char *shim_uacce_sysfs_root(void)
 {
-	const char *r = getenv("ACCEL_UACCE_SYSFS_ROOT");
+	const char *r = secure_getenv("ACCEL_UACCE_SYSFS_ROOT");
 
 	return r && *r ? r : "/sys/class/uacce";
 }
 
 const char *shim_uacce_dev_root(void)
 {
-	const char *r = getenv("ACCEL_UACCE_DEV_ROOT");
+	const char *r = secure_getenv("ACCEL_UACCE_DEV_ROOT");
 
 	return r && *r ? r : "/dev";
 }
