@@ -43,6 +43,8 @@ import java.util.Optional;
 public final class AccelProvider extends Provider {
   private static final long serialVersionUID = 1L;
 
+  private static final System.Logger LOG = System.getLogger(AccelProvider.class.getName());
+
   public static final String NAME = "Accel";
   public static final String VERSION = "0.1";
   private static final String INFO =
@@ -56,6 +58,8 @@ public final class AccelProvider extends Provider {
   private final transient ProviderMetrics metrics;
   private final transient String mbeanName;
   private final transient boolean devicesRequested; // accel.devices names backends explicitly
+  /** Why the configuration named on a java.security line could not be used, or null. */
+  private final transient String configError;
   private transient volatile AccelCrypto crypto;
 
   /** A provider configured from {@code accel.*} system properties and {@code accel.conf}. */
@@ -64,7 +68,13 @@ public final class AccelProvider extends Provider {
   }
 
   private AccelProvider(AccelConfig config, List<Device> injectedDevices) {
+    this(config, injectedDevices, null);
+  }
+
+  /** With {@code configError}: no device, no service (the JDK's providers answer), the error kept. */
+  private AccelProvider(AccelConfig config, List<Device> injectedDevices, String configError) {
     super(NAME, VERSION, INFO);
+    this.configError = configError;
     this.config = config;
     this.counters = new RouteCounters();
     this.selection = DeviceSelection.open(config, injectedDevices);
@@ -72,7 +82,7 @@ public final class AccelProvider extends Provider {
         new Router(config, selection.devices(), selection.software(), selection.softwareLabels(), counters,
             selection.rsaHostEngine());
     for (Services.Row row : Services.rows()) {
-      if (config.enabled(row.family())) {
+      if (configError == null && config.enabled(row.family())) {
         putService(new AccelService(this, row));
       }
     }
@@ -107,6 +117,9 @@ public final class AccelProvider extends Provider {
    */
   public Optional<String> loadingError() {
     List<String> problems = new ArrayList<>();
+    if (configError != null) {
+      problems.add("configuration: " + configError + " (this provider serves nothing)");
+    }
     boolean wantsNative = devicesRequested || config.software().equals("native");
     if (wantsNative && !NativeLibrary.isAvailable()) {
       problems.add("native shim " + NativeLibrary.describe());
@@ -261,15 +274,38 @@ public final class AccelProvider extends Provider {
     Objects.requireNonNull(configArg, "configArg");
     String arg = configArg.trim();
     AccelConfig parsed;
-    if (arg.startsWith("--")) {
-      parsed = AccelConfig.fromText(arg.substring(2).replace("\\n", "\n"));
-    } else {
-      if (arg.isEmpty()) {
-        throw new InvalidParameterException("Accel configuration path is empty");
+    try {
+      if (arg.startsWith("--")) {
+        parsed = AccelConfig.fromText(arg.substring(2).replace("\\n", "\n"));
+      } else {
+        if (arg.isEmpty()) {
+          throw new InvalidParameterException("Accel configuration path is empty");
+        }
+        parsed = AccelConfig.load(Path.of(arg), Map.of());
       }
-      parsed = AccelConfig.load(Path.of(arg), Map.of());
+    } catch (InvalidParameterException | java.nio.file.InvalidPathException e) {
+      if (!calledByTheJdkProviderLoader()) {
+        throw e;
+      }
+      // The JDK swallows an exception from configure() on a java.security line, and the provider
+      // then vanishes without a word (NoSuchProviderException later). So: say why, once, loudly,
+      // and stay findable by name with the error in loadingError() / assertHealthy(), serving
+      // nothing: a configuration that could not be read must not be replaced by defaults.
+      String why = "java.security line 'dev.accel.AccelProvider " + arg + "': " + e.getMessage();
+      LOG.log(System.Logger.Level.ERROR, "Accel: configuration failed on the " + why
+          + "; Accel serves no algorithm until it is fixed (the JDK's providers answer)");
+      return new AccelProvider(AccelConfig.fromText("accel.devices=none"), null, why);
     }
     return new AccelProvider(parsed, null);
+  }
+
+  /**
+   * True when {@code configure} was called by the JDK while it loads the providers listed in
+   * {@code java.security} ({@code sun.security.jca.ProviderConfig}), which discards its exception.
+   */
+  private static boolean calledByTheJdkProviderLoader() {
+    return StackWalker.getInstance()
+        .walk(frames -> frames.limit(8).anyMatch(f -> f.getClassName().equals("sun.security.jca.ProviderConfig")));
   }
 
   /** Always true: the provider is usable as constructed (in software when no device is). */

@@ -84,6 +84,24 @@ public final class ChildMain {
           System.out.println("ROW " + r.algorithm() + " " + r.route() + " " + r.tier() + " " + r.reason() + " " + r.ops());
         }
       }
+      case "badConfigFile" -> {
+        // The java.security line names a file that does not exist: Accel is still there by name,
+        // says why, serves nothing, and the JDK's providers answer.
+        accel = Security.getProvider("Accel");
+        check(accel != null, "Accel findable by name despite its bad configuration");
+        String why = ((dev.accel.AccelProvider) accel).loadingError().orElse("");
+        check(why.contains("no-such-accel.conf"), "loadingError names the file: " + why);
+        check(Cipher.getInstance("AES/GCM/NoPadding").getProvider() != accel, "the JDK serves GCM");
+        check(MessageDigest.getInstance("SHA-256").getProvider() != accel, "the JDK serves SHA-256");
+        try {
+          ((dev.accel.AccelProvider) accel).assertHealthy();
+          check(false, "assertHealthy passed");
+        } catch (IllegalStateException expected) {
+          check(expected.getMessage().contains("no-such-accel.conf"), expected.getMessage());
+        }
+        System.out.println("OK " + mode);
+        return;
+      }
       case "serviceLoader", "modulePath" -> {
         accel = newAccel();
         if (mode.equals("modulePath")) {

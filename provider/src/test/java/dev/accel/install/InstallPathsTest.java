@@ -79,10 +79,8 @@ class InstallPathsTest {
     run(classPathArgs(), "serviceLoader");
   }
 
-  @Test
-  void securityPropertiesFileWithConfigPath() throws Exception {
-    Path conf = dir.resolve("accel.conf");
-    Files.writeString(conf, "accel.devices=none\naccel.families=aes-gcm\n");
+  /** A java.security override: Accel first with {@code conf} as its argument, then the JDK's list. */
+  private Path securityProperties(Path conf) throws Exception {
     Path props = dir.resolve("java.security.override");
     // Accel becomes provider 1 (its line carries the config path, the Provider.configure
     // argument); the JDK's own list follows, shifted by one.
@@ -99,9 +97,28 @@ class InstallPathsTest {
       }
     }
     Files.writeString(props, sb.toString());
+    return props;
+  }
+
+  @Test
+  void securityPropertiesFileWithConfigPath() throws Exception {
+    Path conf = dir.resolve("accel.conf");
+    Files.writeString(conf, "accel.devices=none\naccel.families=aes-gcm\n");
     List<String> args = new ArrayList<>(classPathArgs());
-    args.add("-Djava.security.properties=" + props);
+    args.add("-Djava.security.properties=" + securityProperties(conf));
     run(args, "securityProperties");
+  }
+
+  /** Issue 18: a bad file on the java.security line used to make Accel vanish without a word. */
+  @Test
+  void aMissingConfigFileOnAJavaSecurityLineIsLoggedOnceAndKeptByName() throws Exception {
+    Path conf = dir.resolve("no-such-accel.conf");
+    List<String> args = new ArrayList<>(classPathArgs());
+    args.add("-Djava.security.properties=" + securityProperties(conf));
+    String out = run(args, "badConfigFile");
+    long errors = out.lines().filter(l -> l.startsWith("SEVERE: Accel: configuration failed")).count();
+    assertEquals(1, errors, "one ERROR (JUL: SEVERE) line:\n" + out);
+    assertTrue(out.contains("no-such-accel.conf"), out);
   }
 
   @Test
