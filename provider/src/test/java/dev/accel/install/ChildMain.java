@@ -84,6 +84,18 @@ public final class ChildMain {
           System.out.println("ROW " + r.algorithm() + " " + r.route() + " " + r.tier() + " " + r.reason() + " " + r.ops());
         }
       }
+      case "docsJavaSecurity" -> {
+        // docs/configuration.md's java.security snippet: the JDK's providers stay, Accel serves
+        // what the preferred list names.
+        accel = Security.getProvider("Accel");
+        check(accel != null, "Accel loaded from the snippet's security.provider line");
+        check(Security.getProvider("SUN") != null, "SUN kept");
+        new java.security.SecureRandom().nextBytes(new byte[16]);
+        check(java.security.cert.CertificateFactory.getInstance("X.509") != null, "X.509 factory");
+        check(Cipher.getInstance("AES/GCM/NoPadding").getProvider() == accel, "preferred for GCM");
+        check(MessageDigest.getInstance("SHA-256").getProvider() == accel, "preferred for SHA-256");
+        check(MessageDigest.getInstance("SHA-1").getProvider() != accel, "SHA-1 from the JDK");
+      }
       case "badConfigFile" -> {
         // The java.security line names a file that does not exist: Accel is still there by name,
         // says why, serves nothing, and the JDK's providers answer.

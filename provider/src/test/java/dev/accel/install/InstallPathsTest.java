@@ -109,6 +109,24 @@ class InstallPathsTest {
     run(args, "securityProperties");
   }
 
+  /** Exactly the java.security snippet of docs/configuration.md, with a real configuration path. */
+  @Test
+  void theDocsJavaSecuritySnippetKeepsTheJdkProviders() throws Exception {
+    String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("```java-security\\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(doc);
+    assertTrue(m.find(), "docs/configuration.md has a java-security snippet");
+    Path conf = dir.resolve("accel.conf");
+    Files.writeString(conf, "# empty: the defaults\n");
+    String snippet = m.group(1);
+    assertTrue(snippet.contains("/path/to/accel.conf"), snippet);
+    Path props = dir.resolve("accel.security");
+    Files.writeString(props, snippet.replace("/path/to/accel.conf", conf.toString().replace("\\", "/")));
+    List<String> args = new ArrayList<>(classPathArgs());
+    args.add("-Djava.security.properties=" + props);
+    run(args, "docsJavaSecurity");
+  }
+
   /** Issue 18: a bad file on the java.security line used to make Accel vanish without a word. */
   @Test
   void aMissingConfigFileOnAJavaSecurityLineIsLoggedOnceAndKeptByName() throws Exception {
