@@ -4,7 +4,7 @@
  * it reach the accelerator shim, and without it every request runs in software.
  */
 module dev.accel.provider {
-  requires org.bouncycastle.provider;
+  requires static org.bouncycastle.provider; // the bc software tier only; without BC the jdk tier serves
   requires java.management; // the metrics MBean
   requires jdk.management; // HotSpotDiagnosticMXBean: which intrinsics the JIT has (the cpu device plan)
   requires jdk.jfr; // the accel.Request event

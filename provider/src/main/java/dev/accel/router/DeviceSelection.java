@@ -78,7 +78,6 @@ public final class DeviceSelection {
       }
     }
 
-    Engine bc = new BcTier();
     List<Engine> software = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     switch (config.software()) {
@@ -107,10 +106,38 @@ public final class DeviceSelection {
       }
       default -> {}
     }
-    software.add(bc);
-    labels.add(labels.isEmpty() && "native".equals(config.software()) ? "bc(native-unavailable)" : "bc");
+    if (bouncyCastlePresent()) {
+      software.add(new BcTier());
+      labels.add(labels.isEmpty() && "native".equals(config.software()) ? "bc(native-unavailable)" : "bc");
+    } else if (!(software.size() == 1 && software.get(0) instanceof JdkTier)) {
+      // No BC at run time (a site on bc-fips, a slim deployment): the JDK's providers end the chain.
+      software.add(new JdkTier());
+      labels.add("jdk(no-bc)");
+      String why = "Bouncy Castle (bcprov) is not on the class path or not resolved on the module path"
+          + " (--add-modules org.bouncycastle.provider): the jdk software tier (SunJCE, SUN, SunRsaSign)"
+          + " serves instead of bc";
+      status.add("software tier: " + why);
+      if (LOGGED.add(why)) {
+        LOG.log("bc".equals(config.software()) ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+            "Accel: " + why + (("bc".equals(config.software())) ? " (accel.software=bc)" : ""));
+      }
+    }
     Device host = openRsaHostEngine(config, devices, software, status);
     return new DeviceSelection(devices, software, labels, host, status);
+  }
+
+  /**
+   * Whether Bouncy Castle's lightweight API can be loaded, checked without touching {@link BcTier}
+   * (loading that class links against BC). On the module path BC is a {@code requires static}
+   * dependency: present only when resolved (for example {@code --add-modules org.bouncycastle.provider}).
+   */
+  static boolean bouncyCastlePresent() {
+    try {
+      Class.forName("org.bouncycastle.crypto.InvalidCipherTextException", false, DeviceSelection.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   /** The cpu device: the shared native engine with this configuration's kernel plan. */

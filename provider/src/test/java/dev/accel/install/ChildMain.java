@@ -96,6 +96,32 @@ public final class ChildMain {
         check(MessageDigest.getInstance("SHA-256").getProvider() == accel, "preferred for SHA-256");
         check(MessageDigest.getInstance("SHA-1").getProvider() != accel, "SHA-1 from the JDK");
       }
+      case "noBouncyCastle" -> {
+        try {
+          Class.forName("org.bouncycastle.crypto.InvalidCipherTextException");
+          check(false, "Bouncy Castle must be absent in this child");
+        } catch (ClassNotFoundException expected) {
+          // the point of this mode
+        }
+        Security.insertProviderAt(newAccel(), 1);
+        accel = Security.getProvider("Accel");
+        var status = ((dev.accel.AccelProvider) accel).deviceStatus();
+        check(status.contains("software tier: jdk(no-bc)"), "status: " + status);
+        check(MessageDigest.getInstance("SHA-256").getProvider() == accel, "SHA-256 from Accel");
+        byte[] md = MessageDigest.getInstance("SHA-256").digest(new byte[3]);
+        check(java.util.Arrays.equals(md, MessageDigest.getInstance("SHA-256", "SUN").digest(new byte[3])), "SHA-256");
+        var kpg = java.security.KeyPairGenerator.getInstance("RSA", "SunRsaSign");
+        kpg.initialize(2048);
+        var kp = kpg.generateKeyPair();
+        var sig = java.security.Signature.getInstance("SHA256withRSA", accel);
+        sig.initSign(kp.getPrivate());
+        sig.update(md);
+        byte[] s = sig.sign();
+        var ver = java.security.Signature.getInstance("SHA256withRSA", "SunRsaSign");
+        ver.initVerify(kp.getPublic());
+        ver.update(md);
+        check(ver.verify(s), "RSA signature from the jdk tier verifies with SunRsaSign");
+      }
       case "badConfigFile" -> {
         // The java.security line names a file that does not exist: Accel is still there by name,
         // says why, serves nothing, and the JDK's providers answer.

@@ -127,6 +127,14 @@ class InstallPathsTest {
     run(args, "docsJavaSecurity");
   }
 
+  /** Issue 18: with no Bouncy Castle at run time the jdk tier serves, and the status says so. */
+  @Test
+  void withoutBouncyCastleTheJdkTierServes() throws Exception {
+    String cp = String.join(File.pathSeparator, providerClasses().toString(), testClasses().toString());
+    String out = run(List.of("--enable-native-access=ALL-UNNAMED", "-Daccel.devices=none", "-cp", cp), "noBouncyCastle");
+    assertEquals(1, out.lines().filter(l -> l.startsWith("WARNING: Accel: Bouncy Castle")).count(), out);
+  }
+
   /** Issue 18: a bad file on the java.security line used to make Accel vanish without a word. */
   @Test
   void aMissingConfigFileOnAJavaSecurityLineIsLoggedOnceAndKeptByName() throws Exception {
@@ -158,7 +166,8 @@ class InstallPathsTest {
             "--enable-native-access=dev.accel.provider",
             "-Daccel.devices=none",
             "--module-path", modulePath,
-            "--add-modules", "dev.accel.provider",
+            // BC is a static dependency: resolved only when added (else the jdk tier serves)
+            "--add-modules", "dev.accel.provider,org.bouncycastle.provider",
             "-cp", testClasses().toString()),
         "modulePath");
   }
