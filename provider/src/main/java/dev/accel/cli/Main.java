@@ -32,6 +32,14 @@ public final class Main {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     Map<String, Command> cmds = commands();
     String name = args.length == 0 ? "help" : args[0];
+    if (name.equals("--help") || name.equals("-h")) {
+      name = "help";
+    }
+    if (name.equals("--version") || name.equals("-V") || name.equals("version")) {
+      out.println("accel " + dev.accel.AccelProvider.VERSION + " (provider " + dev.accel.AccelProvider.NAME
+          + ", Java " + Runtime.version() + ")");
+      return 0;
+    }
     Command c = cmds.get(name);
     if (c == null) {
       err.println("accel: unknown command '" + name + "'");
@@ -42,9 +50,16 @@ public final class Main {
       }
       return 2;
     }
+    List<String> rest = args.length == 0 ? List.of() : Arrays.asList(args).subList(1, args.length);
+    if (rest.contains("--help") || rest.contains("-h")) {
+      out.printf("usage: accel %s [args]%n  %s%n", c.name(), c.summary());
+      return 0;
+    }
     try {
-      List<String> rest = args.length == 0 ? List.of() : Arrays.asList(args).subList(1, args.length);
       return c.run(rest, out, err);
+    } catch (Command.UsageException e) {
+      err.println("accel " + name + ": " + e.getMessage() + " (accel " + name + " --help)");
+      return 2; // a usage error: no stack trace, the exit status scripts test for
     } catch (Exception e) {
       err.println("accel " + name + ": " + e);
       return 1;
@@ -70,7 +85,7 @@ public final class Main {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
-      out.println("usage: accel <command> [args]");
+      out.println("usage: accel <command> [args]   (accel <command> --help, accel --version)");
       out.println();
       for (Command c : commands.values()) {
         out.printf("  %-12s %s%n", c.name(), c.summary());

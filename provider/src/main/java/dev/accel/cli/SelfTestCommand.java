@@ -19,7 +19,7 @@ final class SelfTestCommand implements Command {
 
   @Override
   public String summary() {
-    return "known-answer tests of every opcode on every available device (exit 1 on failure)";
+    return "known-answer tests of every opcode on every available device (exit 1 on a failure or when nothing was tested)";
   }
 
   @Override
@@ -47,6 +47,11 @@ final class SelfTestCommand implements Command {
       }
     }
     out.printf("selftest: %d device(s), %d passed, %d failed, %d skipped%n", devices, pass, fail, skip);
+    if (pass == 0 && fail == 0) {
+      // A health gate must not pass on a run that checked nothing (no device, no native library).
+      err.println("selftest: nothing was tested");
+      return 1;
+    }
     return fail == 0 ? 0 : 1;
   }
 }

@@ -55,19 +55,23 @@ final class SpeedCommand implements Command {
       String a = args.get(i);
       switch (a) {
         case "--sizes" -> {
-          String[] parts = args.get(++i).split(",");
+          String[] parts = Command.value(args, i++).split(",");
           sizes = new int[parts.length];
           for (int k = 0; k < parts.length; k++) {
-            sizes[k] = Integer.parseInt(parts[k].trim());
+            try {
+              sizes[k] = Integer.parseInt(parts[k].trim());
+            } catch (NumberFormatException e) {
+              throw new Command.UsageException("--sizes wants a comma list of byte counts, got '" + parts[k] + "'");
+            }
             if (sizes[k] < 1 || sizes[k] > (64 << 20)) {
               err.println("accel speed: sizes must be 1 .. 64 MiB");
               return 2;
             }
           }
         }
-        case "--seconds" -> seconds = Double.parseDouble(args.get(++i));
+        case "--seconds" -> seconds = Command.number(args, i++);
         case "--config" -> {
-          String kv = args.get(++i);
+          String kv = Command.value(args, i++);
           int eq = kv.indexOf('=');
           if (eq < 1) {
             err.println("accel speed: --config wants accel.key=value");

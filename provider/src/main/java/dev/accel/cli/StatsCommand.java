@@ -53,8 +53,8 @@ final class StatsCommand implements Command {
       String a = args.get(i);
       switch (a) {
         case "--current" -> current = true;
-        case "--seconds" -> seconds = Double.parseDouble(args.get(++i));
-        case "--threads" -> threads = Integer.parseInt(args.get(++i));
+        case "--seconds" -> seconds = Command.number(args, i++);
+        case "--threads" -> threads = (int) Command.number(args, i++);
         default -> {
           int eq = a.indexOf('=');
           if (!a.startsWith("accel.") || eq < 0) {

@@ -28,6 +28,32 @@ class MainTest {
   }
 
   @Test
+  void helpAndVersionFlagsEverywhere() {
+    assertEquals(0, run("--help"));
+    assertTrue(out().contains("usage: accel <command>"), out());
+    assertEquals(0, run("-h"));
+    assertEquals(0, run("--version"));
+    assertTrue(out().contains("accel " + dev.accel.AccelProvider.VERSION), out());
+    out.reset();
+    assertEquals(0, run("speed", "--help"));
+    assertTrue(out().startsWith("usage: accel speed"), out());
+  }
+
+  /** Issue 18: an option without its value crashed with IndexOutOfBoundsException (exit 1). */
+  @Test
+  void aMissingOrBadOptionValueIsAUsageErrorWithoutAStackTrace() {
+    for (String[] args : new String[][] {
+        {"speed", "--seconds"}, {"stats", "--seconds"}, {"stats", "--threads", "--seconds", "1"},
+        {"speed", "--seconds", "soon"}, {"speed", "--sizes", "16,big"}}) {
+      err.reset();
+      assertEquals(2, run(args), String.join(" ", args));
+      String e = err.toString(StandardCharsets.UTF_8);
+      assertTrue(e.startsWith("accel " + args[0] + ": --"), e);
+      assertTrue(!e.contains("Exception"), e);
+    }
+  }
+
+  @Test
   void unknownCommandIsAUsageError() {
     assertEquals(2, run("frobnicate"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown command 'frobnicate'"));
