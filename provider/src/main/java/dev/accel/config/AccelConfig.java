@@ -88,6 +88,8 @@ public final class AccelConfig {
   public static final String KEY_BREAKER_ERRORS = "accel.breaker.errors";
   public static final String KEY_BREAKER_PROBE_MS = "accel.breaker.probe.ms";
   public static final String KEY_BREAKER_FAILURE_PERCENT = "accel.breaker.failure.percent";
+  public static final String KEY_QUARANTINE_REQUESTS = "accel.device.quarantine.requests";
+  public static final String KEY_QUARANTINE_KIB = "accel.device.quarantine.kib";
 
   static final List<String> DEVICE_VALUES = List.of("auto", "emu", "cpu", "uadk", "none");
   static final List<String> PROFILE_VALUES = List.of("fast", "sec-920", "hpre-920");
@@ -120,6 +122,8 @@ public final class AccelConfig {
   private final int breakerErrors;
   private final long breakerProbeMs;
   private final int breakerFailurePercent;
+  private final int quarantineRequests;
+  private final long quarantineKib;
   private final long calibrateBudgetMs;
   private final Map<String, String> effective;
 
@@ -164,6 +168,11 @@ public final class AccelConfig {
     breakerFailurePercent =
         (int) integer(KEY_BREAKER_FAILURE_PERCENT, raw.getOrDefault(KEY_BREAKER_FAILURE_PERCENT, "10"), 0, 100);
     eff.put(KEY_BREAKER_FAILURE_PERCENT, Integer.toString(breakerFailurePercent));
+    quarantineRequests =
+        (int) integer(KEY_QUARANTINE_REQUESTS, raw.getOrDefault(KEY_QUARANTINE_REQUESTS, "32"), 1, 1 << 20);
+    eff.put(KEY_QUARANTINE_REQUESTS, Integer.toString(quarantineRequests));
+    quarantineKib = integer(KEY_QUARANTINE_KIB, raw.getOrDefault(KEY_QUARANTINE_KIB, "8192"), 1, 64L << 20);
+    eff.put(KEY_QUARANTINE_KIB, Long.toString(quarantineKib));
 
     enabled = new EnumMap<>(Family.class);
     String familiesValue = raw.get(KEY_FAMILIES);
@@ -264,7 +273,9 @@ public final class AccelConfig {
             KEY_CALIBRATE_BUDGET_MS,
             KEY_BREAKER_ERRORS,
             KEY_BREAKER_PROBE_MS,
-            KEY_BREAKER_FAILURE_PERCENT));
+            KEY_BREAKER_FAILURE_PERCENT,
+            KEY_QUARANTINE_REQUESTS,
+            KEY_QUARANTINE_KIB));
     for (Family f : Family.values()) {
       keys.add(enabledKey(f));
       keys.add(thresholdKey(f));
@@ -522,6 +533,16 @@ public final class AccelConfig {
    */
   public int breakerFailurePercent() {
     return breakerFailurePercent;
+  }
+
+  /** Abandoned requests a device queue may hold before it is retired. */
+  public int quarantineRequests() {
+    return quarantineRequests;
+  }
+
+  /** Bytes of device buffers those abandoned requests may hold before the queue is retired. */
+  public long quarantineBytes() {
+    return quarantineKib * 1024L;
   }
 
   /** How often an open breaker re-probes its device. */

@@ -53,6 +53,7 @@ public final class NativeDevice implements Device {
   private final AtomicInteger queuesCreated = new AtomicInteger();
   private final Log2Histogram batchSizes = new Log2Histogram(); // requests per accel_submit, all queues
   private final AtomicInteger queuesLeaked = new AtomicInteger(); // destroy refused (after fork)
+  private final AtomicInteger queuesRetired = new AtomicInteger(); // past the quarantine limits
   private final AtomicInteger buffersLeaked = new AtomicInteger();
   private final java.util.concurrent.atomic.LongAdder retiredEagain = new java.util.concurrent.atomic.LongAdder();
   private final EmulatorControl emulator; // null unless emu
@@ -186,6 +187,9 @@ public final class NativeDevice implements Device {
       }
       if (q != null) {
         queues.set(i, null);
+        if (q.retiredByQuarantine()) {
+          queuesRetired.incrementAndGet();
+        }
         retiredEagain.add(q.eagainCount());
         q.close(); // frees what the dead queue quarantined
         if (!q.destroyedCleanly()) {
@@ -206,6 +210,7 @@ public final class NativeDevice implements Device {
               options.busyRetryNanos(),
               batchSizes,
               caps.engines() > 0 ? caps.engines() : 16);
+      q.limitQuarantine(options.quarantineMaxRequests(), options.quarantineMaxBytes());
       queues.set(i, q);
       return q;
     }
@@ -462,6 +467,11 @@ public final class NativeDevice implements Device {
    * them on purpose: a forked child must not touch the parent's queue memory), and the device
    * buffers they held, which are therefore never freed or reused.
    */
+  /** Queues retired because their abandoned requests held too much (lost completions). */
+  public int queuesRetired() {
+    return queuesRetired.get();
+  }
+
   public int queuesLeakedAfterFork() {
     return queuesLeaked.get();
   }

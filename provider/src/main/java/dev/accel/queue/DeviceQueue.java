@@ -73,6 +73,13 @@ public final class DeviceQueue implements AutoCloseable {
   final LongAdder outOfOrder = new LongAdder();
   final LongAdder completed = new LongAdder();
   final LongAdder timeouts = new LongAdder();
+  // Abandoned requests whose buffers the device may still write (Waiting), and their bytes; past
+  // either limit the queue retires itself (issue 19: lost completions pinned memory without bound).
+  final java.util.concurrent.atomic.AtomicInteger quarantined = new java.util.concurrent.atomic.AtomicInteger();
+  final java.util.concurrent.atomic.AtomicLong quarantinedBytes = new java.util.concurrent.atomic.AtomicLong();
+  private int quarantineMaxRequests = Integer.MAX_VALUE;
+  private long quarantineMaxBytes = Long.MAX_VALUE;
+  private volatile boolean retiredByQuarantine;
   final LongAdder submits = new LongAdder(); // accel_submit downcalls that took >= 1
   final LongAdder busySpills = new LongAdder();
   final LongAdder reaperWakeups = new LongAdder(); // reaper waits that returned completions
@@ -358,6 +365,59 @@ public final class DeviceQueue implements AutoCloseable {
   }
 
   /** The request no longer occupies an engine (completed, or given up on: likely lost). */
+  /**
+   * Retire this queue once its abandoned requests exceed {@code maxRequests} or {@code maxBytes}
+   * of buffers. Set by the owner before the queue is published.
+   */
+  public void limitQuarantine(int maxRequests, long maxBytes) {
+    this.quarantineMaxRequests = maxRequests;
+    this.quarantineMaxBytes = maxBytes;
+  }
+
+  /** True when this queue retired itself because abandoned requests held too much. */
+  public boolean retiredByQuarantine() {
+    return retiredByQuarantine;
+  }
+
+  /** Bytes of buffers held by abandoned requests now. */
+  public long quarantinedBytes() {
+    return quarantinedBytes.get();
+  }
+
+  /**
+   * {@code r} was abandoned while the device may still write its buffer: it is counted until its
+   * completion arrives ({@link #unquarantine}) or the queue is destroyed. Past a limit the queue is
+   * marked dead: its waiters fail (the router re-runs their requests), the owner replaces it, and
+   * destroying it makes the shim cancel and free everything it held, sessions and key copies too.
+   */
+  void quarantine(Request r) {
+    r.quarantined = true;
+    int n = quarantined.incrementAndGet();
+    long b = quarantinedBytes.addAndGet(r.usedBytes());
+    if ((n > quarantineMaxRequests || b > quarantineMaxBytes) && deadStatus == 0 && !closed) {
+      retiredByQuarantine = true;
+      if (RETIRE_LOGGED.add(name)) {
+        LOG.log(System.Logger.Level.WARNING, "Accel: queue " + name + " retired: " + n + " abandoned requests hold "
+            + b + " bytes of device buffers (limits " + quarantineMaxRequests + " requests, " + quarantineMaxBytes
+            + " bytes; accel.device.quarantine.*); a fresh queue replaces it. Further retirements are counted"
+            + " (queuesRetired), not logged.");
+      }
+      markDead(NativeStatus.EQUEUE);
+    }
+  }
+
+  /** The completion of a quarantined request arrived: its buffer is free again. */
+  void unquarantine(Request r) {
+    if (r.quarantined) {
+      r.quarantined = false;
+      quarantined.decrementAndGet();
+      quarantinedBytes.addAndGet(-r.usedBytes());
+    }
+  }
+
+  private static final System.Logger LOG = System.getLogger("dev.accel");
+  private static final java.util.Set<String> RETIRE_LOGGED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   void leftDevice(Request r) {
     if (r.onDevice && r.offDevice.compareAndSet(false, true)) {
       onDevice.decrementAndGet();

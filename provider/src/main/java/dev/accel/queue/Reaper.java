@@ -227,6 +227,7 @@ final class Reaper implements NativeQueue.Completions {
     if (r.state.compareAndSet(Request.SUBMITTED, Request.COMPLETED)) {
       Waiting.wakeCompleted(r);
     } else {
+      q.unquarantine(r);
       q.pool.release(r.buffer(), r.usedBytes()); // abandoned earlier: now it is safe to reuse
     }
   }

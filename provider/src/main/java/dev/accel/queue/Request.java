@@ -31,6 +31,7 @@ public final class Request extends Descriptor {
   Session session; // pinned while in flight
   Waiting.Group group; // the submitAll this request came with, or null
   volatile long parkDeadline; // the untimed-parked waiter's deadline, or 0 (Reaper.expireWaiters)
+  volatile boolean quarantined; // counted in its queue's quarantine (DeviceQueue#quarantine)
 
   Request(NativeBuffer buffer) {
     super(buffer);

@@ -219,6 +219,7 @@ final class Submission {
         if (r.state.compareAndSet(Request.SUBMITTED, Request.COMPLETED)) {
           Waiting.wakeCompleted(r);
         } else {
+          q.unquarantine(r);
           q.pool.release(r.buffer(), r.usedBytes()); // abandoned meanwhile
         }
         continue;
@@ -231,6 +232,7 @@ final class Submission {
         // Abandoned while we held it, but the device never saw it: free it here.
         q.inflight.remove(r.tag);
         DeviceQueue.unpin(r);
+        q.unquarantine(r);
         q.pool.release(r.buffer(), r.usedBytes());
         continue;
       }

@@ -213,6 +213,7 @@ final class Waiting {
         if (r.state.compareAndSet(Request.SUBMITTED, Request.ABANDONED)) {
           // The device may still write the buffer: it stays in `inflight` (quarantined) until
           // its completion arrives or the queue is destroyed.
+          q.quarantine(r);
           if (dead != 0) {
             throw NativeStatus.toDeviceException(dead, q.name + ": queue failed with the request in flight");
           }

@@ -31,6 +31,7 @@ final class DeviceBackends {
         .withQueues(config.queues())
         .withBusyRetryNanos(config.busyRetryNanos())
         .withPoisonFreed(config.poisonFreed())
+        .withQuarantine(config.quarantineRequests(), config.quarantineBytes())
         .withDefaultTimeoutNanos(config.deviceTimeoutMs() * 1_000_000L);
   }
 
