@@ -229,26 +229,6 @@ public final class NativeDevice implements Device {
 
   // ---------------------------------------------------------------- AES-GCM
 
-  /**
-   * Open's staging array for the cpu fast path (plaintext waits there until the tag verified),
-   * kept per thread up to the fast path's limit ({@link NativeQueue#EXECUTE_MAX_BYTES}, 1 MiB): a
-   * fresh array per large open was a G1 humongous allocation each time (3.2 ms per 1 MiB open
-   * against 60 us per seal). The staged plaintext is wiped after each use.
-   */
-  private static final ThreadLocal<byte[]> SCRATCH = new ThreadLocal<>();
-
-  private static byte[] scratch(int n) {
-    if (n > NativeQueue.EXECUTE_MAX_BYTES) {
-      return new byte[n];
-    }
-    byte[] b = SCRATCH.get();
-    if (b == null || b.length < n) {
-      b = new byte[Math.max(n, 1024)];
-      SCRATCH.set(b);
-    }
-    return b;
-  }
-
   /** True when the ranges overlap other than exactly in place (the kernels handle in == out only). */
   private static boolean overlapsShifted(byte[] in, int inOff, byte[] out, int outOff, int len) {
     return in == out && inOff != outOff && inOff < outOff + len && outOff < inOff + len;
@@ -291,7 +271,7 @@ public final class NativeDevice implements Device {
     if (q.canExecuteInline() && ctLen <= NativeQueue.EXECUTE_MAX_BYTES) {
       // cpu fast path; plaintext goes to a scratch array first so that out stays untouched
       // unless the tag verifies (the kernel zeroes its output on a mismatch)
-      byte[] tmp = scratch(ctLen);
+      byte[] tmp = NativeQueue.staging(ctLen);
       try {
         byte[] in = op.in();
         if (!q.executeGcm(s, Opcode.GCM_OPEN, op.iv(), op.aad(), op.aadOff(), op.aadLen(), in,

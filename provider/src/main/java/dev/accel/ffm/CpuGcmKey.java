@@ -1,13 +1,7 @@
 package dev.accel.ffm;
 
-import static dev.accel.ffm.Layouts.C_INT;
-import static dev.accel.ffm.Layouts.C_LONG_LONG;
-import static dev.accel.ffm.Layouts.C_POINTER;
-
 import dev.accel.device.DeviceException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Cleaner;
@@ -32,15 +26,7 @@ import javax.crypto.AEADBadTagException;
 @SuppressWarnings("restricted")
 public final class CpuGcmKey implements AutoCloseable {
   private static final MethodHandle RUN =
-      Shim.bind(
-          "accel_gcm_key_run",
-          FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG, C_INT,
-              C_POINTER, C_LONG_LONG, C_INT, // iv, iv_off, iv_len
-              C_POINTER, C_LONG_LONG, C_LONG_LONG, // aad, aad_off, aad_len
-              C_POINTER, C_LONG_LONG, C_LONG_LONG, // src, src_off, len
-              C_POINTER, C_LONG_LONG, // dst, dst_off
-              C_POINTER, C_LONG_LONG, C_INT), // tag, tag_off, tag_len
-          Linker.Option.critical(true)); // heap arrays in place; one bounded computation
+      Shim.bind("accel_gcm_key_run", Shim.GCM_FLAT, Shim.CRITICAL_HEAP); // one bounded computation
 
   /** Host kernel limits (accel_shim.h, core.h SHIM_HOST_GCM_*): outside them, use the queue. */
   public static final int IV_MAX_BYTES = HeapSegments.IV_SCRATCH_BYTES;
@@ -132,18 +118,10 @@ public final class CpuGcmKey implements AutoCloseable {
   private int run(
       int op, byte[] iv, byte[] aad, int aadOff, int aadLen, byte[] src, int srcOff, int len,
       byte[] dst, int dstOff, byte[] tag, int tagOff, int tagLen) {
-    // The shim gets array + offset: these checks are all that keeps C inside the arrays.
     if (!takes(iv.length, tagLen)) {
       throw new IllegalArgumentException("GCM IV of " + iv.length + " bytes, tag of " + tagLen);
     }
-    if (aadLen > 0) {
-      Objects.checkFromIndexSize(aadOff, aadLen, aad.length);
-    }
-    if (len > 0) {
-      Objects.checkFromIndexSize(srcOff, len, src.length);
-      Objects.checkFromIndexSize(dstOff, len, dst.length);
-    }
-    Objects.checkFromIndexSize(tagOff, tagLen, tag.length);
+    HeapSegments.checkGcmArrays(aad, aadOff, aadLen, src, srcOff, len, dst, dstOff, tag, tagOff, tagLen);
     HeapSegments hs = HeapSegments.current();
     MemorySegment ivSeg = hs.iv(iv);
     MemorySegment aadSeg = aadLen == 0 ? MemorySegment.NULL : hs.of(aad);

@@ -2,6 +2,7 @@ package dev.accel.ffm;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.WeakReference;
+import java.util.Objects;
 
 /**
  * Per-thread cache of whole-array heap segments for the cpu engine's critical downcalls ({@code
@@ -86,6 +87,24 @@ final class HeapSegments {
       staging = new byte[Math.max(n, 1024)];
     }
     return staging;
+  }
+
+  /**
+   * The bounds of an array + offset AES-GCM downcall ({@code accel_execute_gcm}, {@code
+   * accel_gcm_key_run}): the shim gets whole arrays and offsets, so these checks are all that keeps
+   * C inside them. IV length limits are the caller's (they differ per call).
+   */
+  static void checkGcmArrays(
+      byte[] aad, int aadOff, int aadLen, byte[] src, int srcOff, int len, byte[] dst, int dstOff,
+      byte[] tag, int tagOff, int tagLen) {
+    if (aadLen > 0) {
+      Objects.checkFromIndexSize(aadOff, aadLen, aad.length);
+    }
+    if (len > 0) {
+      Objects.checkFromIndexSize(srcOff, len, src.length);
+      Objects.checkFromIndexSize(dstOff, len, dst.length);
+    }
+    Objects.checkFromIndexSize(tagOff, tagLen, tag.length);
   }
 
   /** Copies {@code iv} into this thread's IV scratch array and returns its segment. */

@@ -296,18 +296,10 @@ public final class NativeQueue {
       long session, int op, byte[] iv, byte[] aad, int aadOff, int aadLen, byte[] src, int srcOff,
       int len, byte[] dst, int dstOff, byte[] tag, int tagOff, int tagLen)
       throws DeviceException {
-    // The shim gets array + offset: these checks are all that keeps C inside the arrays.
     if (iv.length == 0 || iv.length > HeapSegments.IV_SCRATCH_BYTES) {
       throw new IllegalArgumentException("GCM IV of " + iv.length + " bytes on the fast path");
     }
-    if (aadLen > 0) {
-      Objects.checkFromIndexSize(aadOff, aadLen, aad.length);
-    }
-    if (len > 0) {
-      Objects.checkFromIndexSize(srcOff, len, src.length);
-      Objects.checkFromIndexSize(dstOff, len, dst.length);
-    }
-    Objects.checkFromIndexSize(tagOff, tagLen, tag.length);
+    HeapSegments.checkGcmArrays(aad, aadOff, aadLen, src, srcOff, len, dst, dstOff, tag, tagOff, tagLen);
     HeapSegments hs = HeapSegments.current();
     int st =
         Shim.executeGcm(
@@ -315,6 +307,14 @@ public final class NativeQueue {
             aadOff, aadLen, len == 0 ? MemorySegment.NULL : hs.of(src), srcOff, len,
             len == 0 ? MemorySegment.NULL : hs.of(dst), dstOff, hs.of(tag), tagOff, tagLen);
     return st == NativeStatus.OK || NativeStatus.passed(st, 0, name + ": " + Opcode.name(op));
+  }
+
+  /**
+   * This thread's staging array of at least {@code n} bytes, for an open's plaintext until its tag
+   * verified; callers wipe what they staged ({@link HeapSegments#staging}).
+   */
+  public static byte[] staging(int n) {
+    return HeapSegments.current().staging(n);
   }
 
   /** A digest on the caller's thread (cpu backend). */

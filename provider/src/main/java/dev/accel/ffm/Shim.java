@@ -306,22 +306,25 @@ public final class Shim {
    * only for calls that compute one bounded request (callers cap it at {@link #EXECUTE_MAX_BYTES}),
    * during which the GC waits.
    */
-  private static final Linker.Option CRITICAL_HEAP = Linker.Option.critical(true);
+  static final Linker.Option CRITICAL_HEAP = Linker.Option.critical(true);
 
   /** Largest payload the fast path takes (~100 us of AES-GCM, ~0.6 ms of SHA-256 here). */
   public static final int EXECUTE_MAX_BYTES = 1 << 20;
 
+  /**
+   * {@code accel_execute_gcm} and {@code accel_gcm_key_run}: (queue, session) or (ctx, ctx_len),
+   * the opcode, then every buffer as array + offset.
+   */
+  static final FunctionDescriptor GCM_FLAT =
+      FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG, C_INT,
+          C_POINTER, C_LONG_LONG, C_INT, // iv, iv_off, iv_len
+          C_POINTER, C_LONG_LONG, C_LONG_LONG, // aad, aad_off, aad_len
+          C_POINTER, C_LONG_LONG, C_LONG_LONG, // src, src_off, len
+          C_POINTER, C_LONG_LONG, // dst, dst_off
+          C_POINTER, C_LONG_LONG, C_INT); // tag, tag_off, tag_len
+
   private static final class ExecuteGcm {
-    static final MethodHandle MH =
-        bind(
-            "accel_execute_gcm",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG, C_INT,
-                C_POINTER, C_LONG_LONG, C_INT, // iv, iv_off, iv_len
-                C_POINTER, C_LONG_LONG, C_LONG_LONG, // aad, aad_off, aad_len
-                C_POINTER, C_LONG_LONG, C_LONG_LONG, // src, src_off, len
-                C_POINTER, C_LONG_LONG, // dst, dst_off
-                C_POINTER, C_LONG_LONG, C_INT), // tag, tag_off, tag_len
-            CRITICAL_HEAP);
+    static final MethodHandle MH = bind("accel_execute_gcm", GCM_FLAT, CRITICAL_HEAP);
   }
 
   private static final class GcmKeyBytes {

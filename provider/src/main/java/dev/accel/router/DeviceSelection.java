@@ -117,9 +117,10 @@ public final class DeviceSelection {
           + " (--add-modules org.bouncycastle.provider): the jdk software tier (SunJCE, SUN, SunRsaSign)"
           + " serves instead of bc";
       status.add("software tier: " + why);
+      boolean bcAsked = "bc".equals(config.software());
       if (LOGGED.add(why)) {
-        LOG.log("bc".equals(config.software()) ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
-            "Accel: " + why + (("bc".equals(config.software())) ? " (accel.software=bc)" : ""));
+        LOG.log(bcAsked ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+            "Accel: " + why + (bcAsked ? " (accel.software=bc)" : ""));
       }
     }
     Device host = openRsaHostEngine(config, devices, software, status);
